@@ -1,0 +1,33 @@
+package io.sluice.transforms.extract;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.text.PDFTextStripper;
+
+/** PDFBox's text stripper, keeping each page's text apart instead of one stream for all pages. */
+final class PageTextStripper extends PDFTextStripper {
+  private final StringWriter output = new StringWriter();
+  private final List<String> pages = new ArrayList<>();
+  private int pageStart;
+
+  List<String> pageTexts(PDDocument document) throws IOException {
+    writeText(document, output);
+    return pages;
+  }
+
+  @Override
+  protected void startPage(PDPage page) throws IOException {
+    pageStart = output.getBuffer().length();
+    super.startPage(page);
+  }
+
+  @Override
+  protected void endPage(PDPage page) throws IOException {
+    super.endPage(page);
+    pages.add(output.getBuffer().substring(pageStart));
+  }
+}

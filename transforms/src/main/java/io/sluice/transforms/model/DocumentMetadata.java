@@ -1,0 +1,26 @@
+package io.sluice.transforms.model;
+
+import java.io.Serializable;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * What PDFBox tells about a document besides its text. Stored as the {@code metadata} jsonb of
+ * {@code ingestion.documents}; strings are already cleaned of characters PostgreSQL refuses.
+ */
+public record DocumentMetadata(
+    int pages,
+    @Nullable String pdfVersion,
+    @Nullable String title,
+    @Nullable String author,
+    @Nullable String subject,
+    @Nullable String keywords,
+    @Nullable String creator,
+    @Nullable String producer,
+    @Nullable String created,
+    @Nullable String modified,
+    boolean encrypted,
+    boolean canExtractContent,
+    boolean canExtractForAccessibility,
+    boolean canPrint,
+    boolean canModify)
+    implements Serializable {}

@@ -1,0 +1,34 @@
+package io.sluice.transforms.model;
+
+/**
+ * What went wrong with a source, in the words stored in {@code ingestion.documents.status} and
+ * {@code observability.request_failures.error_class}, and whether trying again can help.
+ */
+public enum FailureClass {
+  /** A readable container with nothing to extract, such as a ZIP archive without members. */
+  NO_TEXT("no_text", false),
+  ENCRYPTED("encrypted", false),
+  CORRUPT("corrupt", false),
+  NOT_PDF("not_pdf", false),
+  TOO_LARGE("too_large", false),
+  /** Refused on purpose: path traversal, decompression bombs, forbidden extraction. */
+  REJECTED("rejected", false),
+  TIMEOUT("timeout", true),
+  IO_ERROR("io_error", true);
+
+  private final String code;
+  private final boolean retryable;
+
+  FailureClass(String code, boolean retryable) {
+    this.code = code;
+    this.retryable = retryable;
+  }
+
+  public String code() {
+    return code;
+  }
+
+  public boolean retryable() {
+    return retryable;
+  }
+}

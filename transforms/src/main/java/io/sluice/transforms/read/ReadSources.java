@@ -1,0 +1,137 @@
+package io.sluice.transforms.read;
+
+import io.sluice.transforms.model.Failure;
+import io.sluice.transforms.model.SourceDocument;
+import java.nio.channels.Channels;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * Reads the given inputs (files, folders, globs on any Beam file system) into source documents:
+ * PDFs as they are, ZIP archives member by member within {@link ReadLimits}. Whatever cannot be
+ * read becomes a classified {@link Failure} on the failure output.
+ *
+ * <pre>{@code
+ * WithFailures.Result<PCollection<SourceDocument>, Failure> sources =
+ *     pipeline.apply(ReadSources.from(List.of("/data/papers/")).withLimits(ReadLimits.defaults()));
+ * }</pre>
+ */
+public final class ReadSources
+    extends PTransform<PBegin, WithFailures.Result<PCollection<SourceDocument>, Failure>> {
+
+  private static final TupleTag<SourceDocument> DOCUMENTS = new TupleTag<>() {};
+  private static final TupleTag<Failure> FAILURES = new TupleTag<>() {};
+
+  private final List<String> inputs;
+  private final ReadLimits limits;
+
+  private ReadSources(List<String> inputs, ReadLimits limits) {
+    this.inputs = List.copyOf(inputs);
+    this.limits = limits;
+  }
+
+  public static ReadSources from(List<String> inputs) {
+    if (inputs == null || inputs.isEmpty()) {
+      throw new IllegalArgumentException("at least one input is needed");
+    }
+    for (String input : inputs) {
+      if (input == null || input.isBlank()) {
+        throw new IllegalArgumentException("an input is blank: " + inputs);
+      }
+    }
+    return new ReadSources(inputs, ReadLimits.defaults());
+  }
+
+  public ReadSources withLimits(ReadLimits newLimits) {
+    if (newLimits == null) {
+      throw new IllegalArgumentException("limits must not be null");
+    }
+    return new ReadSources(inputs, newLimits);
+  }
+
+  @Override
+  public WithFailures.Result<PCollection<SourceDocument>, Failure> expand(PBegin begin) {
+    Set<String> explicitFiles = new TreeSet<>();
+    List<String> patterns = inputs.stream().map(InputPatterns::toPattern).toList();
+    for (int i = 0; i < inputs.size(); i++) {
+      if (!InputPatterns.isGlob(patterns.get(i))) {
+        explicitFiles.add(InputPatterns.sourceUri(patterns.get(i)));
+      }
+    }
+    PCollectionTuple read =
+        begin
+            .apply("Inputs", Create.of(patterns))
+            .apply("Match", FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD))
+            .apply("Read", ParDo.of(new ReadFn(limits, explicitFiles))
+                .withOutputTags(DOCUMENTS, TupleTagList.of(FAILURES)));
+    return WithFailures.Result.of(read, DOCUMENTS, FAILURES);
+  }
+
+  /** Reads each matched file; skips names that are neither PDF nor ZIP unless named explicitly. */
+  private static final class ReadFn extends DoFn<MatchResult.Metadata, SourceDocument> {
+    private final Counter filesRead = Metrics.counter(ReadSources.class, "files_read");
+    private final Counter filesIgnored = Metrics.counter(ReadSources.class, "files_ignored");
+    private final Counter documentsRead = Metrics.counter(ReadSources.class, "documents_read");
+    private final Counter bytesRead = Metrics.counter(ReadSources.class, "bytes_read");
+    private final Counter failures = Metrics.counter(ReadSources.class, "read_failures");
+
+    private final ReadLimits limits;
+    private final Set<String> explicitFiles;
+    private transient SourceReader reader;
+
+    ReadFn(ReadLimits limits, Set<String> explicitFiles) {
+      this.limits = limits;
+      this.explicitFiles = explicitFiles;
+    }
+
+    @Setup
+    public void setup() {
+      reader = new SourceReader(limits);
+    }
+
+    @ProcessElement
+    public void process(@Element MatchResult.Metadata file, MultiOutputReceiver out) {
+      String uri = InputPatterns.sourceUri(file.resourceId().toString());
+      if (!explicitFiles.contains(uri) && !InputPatterns.isIngestibleName(uri)) {
+        filesIgnored.inc();
+        return;
+      }
+      filesRead.inc();
+      reader.read(
+          uri,
+          file.sizeBytes(),
+          () -> Channels.newInputStream(FileSystems.open(file.resourceId())),
+          new SourceEmitter() {
+            @Override
+            public void document(SourceDocument document) {
+              documentsRead.inc();
+              bytesRead.inc(document.content().length);
+              out.get(DOCUMENTS).output(document);
+            }
+
+            @Override
+            public void failure(Failure failure) {
+              failures.inc();
+              out.get(FAILURES).output(failure);
+            }
+          });
+    }
+  }
+}

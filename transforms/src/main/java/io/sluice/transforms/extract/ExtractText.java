@@ -28,7 +28,8 @@ import org.apache.beam.sdk.values.TupleTagList;
 /**
  * Extracts text, metadata and permissions from each source document with PDFBox. Documents that
  * cannot be extracted, or that take longer than the timeout, become classified failures; a valid
- * PDF without a usable text layer passes on with no page texts, to be recorded as {@code no_text}.
+ * PDF without a usable text layer passes on with no page texts, to be recorded as {@code no_text}
+ * (an OCR candidate).
  */
 public final class ExtractText
     extends PTransform<
@@ -110,10 +111,8 @@ public final class ExtractText
             parse.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
         extracted.inc();
         pages.inc(document.metadata().pages());
-        if (!extractor.hasText(document.pageTexts())) {
+        if (document.pageTexts().isEmpty()) {
           noText.inc();
-          document = DocumentRecord.extracted(
-              document.source(), document.metadata(), java.util.List.of());
         }
         out.get(DOCUMENTS).output(document);
       } catch (TimeoutException e) {

@@ -8,7 +8,11 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.text.PDFTextStripper;
 
-/** PDFBox's text stripper, keeping each page's text apart instead of one stream for all pages. */
+/**
+ * PDFBox's text stripper, keeping each page's text apart instead of one stream for all pages.
+ * There is exactly one entry per page, an empty one for a page without content (PDFBox does not
+ * announce such pages), so list positions are page numbers.
+ */
 final class PageTextStripper extends PDFTextStripper {
   private final StringWriter output = new StringWriter();
   private final List<String> pages = new ArrayList<>();
@@ -17,6 +21,15 @@ final class PageTextStripper extends PDFTextStripper {
   List<String> pageTexts(PDDocument document) throws IOException {
     writeText(document, output);
     return pages;
+  }
+
+  @Override
+  public void processPage(PDPage page) throws IOException {
+    int before = pages.size();
+    super.processPage(page);
+    if (pages.size() == before) {
+      pages.add("");
+    }
   }
 
   @Override

@@ -11,8 +11,14 @@ import java.util.Calendar;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
-import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSBase;
+import org.apache.pdfbox.cos.COSDictionary;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.cos.COSNumber;
+import org.apache.pdfbox.cos.COSObject;
 import org.apache.pdfbox.io.MemoryUsageSetting;
+import org.apache.pdfbox.io.RandomAccessReadBuffer;
+import org.apache.pdfbox.pdfparser.PDFParser;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -24,6 +30,10 @@ import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
  * precisely why when it cannot: {@code not_pdf}, {@code encrypted} (after trying the empty
  * password), {@code corrupt}, {@code too_large}. Parsed objects beyond a small in-memory budget are
  * cached in temporary files, so a large manual does not have to fit in the heap.
+ *
+ * <p>A document is parsed strictly first. When that fails PDFBox's lenient parser repairs what it
+ * can; a repaired (or structurally unsound) document that still yields text is extracted and its
+ * damage recorded, one that yields none is {@code corrupt} rather than an OCR candidate.
  */
 public final class PdfTextExtractor {
   private static final int HEADER_WINDOW = 1024;
@@ -35,21 +45,33 @@ public final class PdfTextExtractor {
     this.settings = settings;
   }
 
-  /** The document with metadata and page texts; it has usable text when {@link #hasText}. */
+  /**
+   * The document with its metadata and page texts, one per page; the page texts are empty when
+   * the document has no usable text layer.
+   */
   public DocumentRecord extract(SourceDocument source) throws ExtractionException {
     byte[] content = source.content();
     requirePdfHeader(content);
-    try (PDDocument document = open(content)) {
-      AccessPermission permission = document.getCurrentAccessPermission();
-      if (settings.honourPermissions() && !permission.canExtractContent()) {
-        throw new ExtractionException(FailureClass.REJECTED,
-            "the document's permissions forbid text extraction (honourPermissions is on)");
+    try {
+      Parsed parsed = parse(content);
+      try (PDDocument document = parsed.document()) {
+        String damage = parsed.damage() != null ? parsed.damage() : structuralDamage(document);
+        AccessPermission permission = document.getCurrentAccessPermission();
+        if (settings.honourPermissions() && !permission.canExtractContent()) {
+          throw new ExtractionException(FailureClass.REJECTED,
+              "the document's permissions forbid text extraction (honourPermissions is on)");
+        }
+        int pages = countPages(document);
+        List<String> texts = new ArrayList<>(new PageTextStripper().pageTexts(document));
+        texts.replaceAll(TextSanitizer::clean);
+        boolean usable = hasUsableText(texts, pages);
+        if (!usable && damage != null) {
+          throw new ExtractionException(FailureClass.CORRUPT,
+              "damaged PDF (" + damage + ") and no text could be recovered");
+        }
+        return DocumentRecord.extracted(source.source(),
+            metadata(document, pages, permission, damage), usable ? texts : List.of());
       }
-      int pages = countPages(document);
-      List<String> texts = new ArrayList<>(new PageTextStripper().pageTexts(document));
-      texts.replaceAll(TextSanitizer::clean);
-      return DocumentRecord.extracted(
-          source.source(), metadata(document, pages, permission), texts);
     } catch (IOException | RuntimeException | StackOverflowError e) {
       if (!containsObject(content)) {
         throw new ExtractionException(FailureClass.NOT_PDF,
@@ -59,16 +81,71 @@ public final class PdfTextExtractor {
     }
   }
 
-  /** Whether the pages carry enough letters and digits to be worth chunking and embedding. */
-  public boolean hasText(List<String> pageTexts) {
+  /** Enough letters and digits overall, and letters on enough of the pages. */
+  private boolean hasUsableText(List<String> pageTexts, int pages) {
     long characters = 0;
+    int pagesWithLetters = 0;
     for (String page : pageTexts) {
       characters += page.codePoints().filter(Character::isLetterOrDigit).count();
-      if (characters >= settings.minTextCharacters()) {
-        return true;
+      if (page.codePoints().anyMatch(Character::isLetter)) {
+        pagesWithLetters++;
       }
     }
-    return false;
+    return characters >= settings.minTextCharacters()
+        && pagesWithLetters >= settings.minTextPageFraction() * pages;
+  }
+
+  private record Parsed(PDDocument document, String damage) {}
+
+  private static Parsed parse(byte[] content) throws IOException, ExtractionException {
+    try {
+      return new Parsed(parser(content).parse(false), null);
+    } catch (IOException | RuntimeException strictFailure) {
+      rethrowIfEncrypted(strictFailure);
+      try {
+        return new Parsed(parser(content).parse(true),
+            "needed repair: " + describe(strictFailure));
+      } catch (IOException | RuntimeException lenientFailure) {
+        rethrowIfEncrypted(lenientFailure);
+        throw lenientFailure;
+      }
+    }
+  }
+
+  private static PDFParser parser(byte[] content) throws IOException {
+    return new PDFParser(new RandomAccessReadBuffer(content), "", null, null,
+        MemoryUsageSetting.setupMixed(MAIN_MEMORY_FOR_PARSING).streamCache);
+  }
+
+  private static void rethrowIfEncrypted(Exception e) throws ExtractionException {
+    if (e instanceof InvalidPasswordException) {
+      throw new ExtractionException(FailureClass.ENCRYPTED,
+          "encrypted: a password is required (the empty password was tried)");
+    }
+    String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+    if (message.contains("security handler") || message.contains("pubsec")
+        || message.contains("decrypt") || message.contains("keystore")) {
+      throw new ExtractionException(FailureClass.ENCRYPTED, "encrypted: " + describe(e));
+    }
+  }
+
+  /** What is wrong with a document's skeleton that lenient parsing papers over, or null. */
+  private static String structuralDamage(PDDocument document) {
+    COSDictionary catalog = document.getDocumentCatalog().getCOSObject();
+    if (!COSName.CATALOG.equals(catalog.getCOSName(COSName.TYPE))) {
+      return "the trailer's /Root is not a catalog";
+    }
+    COSBase pageTree = catalog.getDictionaryObject(COSName.PAGES);
+    if (pageTree instanceof COSDictionary pages) {
+      COSBase count = pages.getDictionaryObject(COSName.COUNT);
+      if (count instanceof COSObject indirect) {
+        count = indirect.getObject();
+      }
+      if (!(count instanceof COSNumber)) {
+        return "the page tree's /Count is not a number";
+      }
+    }
+    return null;
   }
 
   private static void requirePdfHeader(byte[] content) throws ExtractionException {
@@ -80,6 +157,26 @@ public final class PdfTextExtractor {
     if (!head.contains("%PDF-")) {
       throw new ExtractionException(FailureClass.NOT_PDF, "not a PDF: " + sniff(content, head));
     }
+  }
+
+  private static String sniff(byte[] content, String head) {
+    String lower = head.toLowerCase(Locale.ROOT).stripLeading();
+    if (content.length >= 2 && (content[0] & 0xff) == 0x1f && (content[1] & 0xff) == 0x8b) {
+      return "gzip-compressed data";
+    }
+    if (head.startsWith("\u0089PNG")) {
+      return "a PNG image";
+    }
+    if (head.startsWith("PK\u0003\u0004")) {
+      return "a ZIP archive";
+    }
+    if (head.startsWith("%!PS")) {
+      return "a PostScript file";
+    }
+    if (lower.startsWith("<!doctype html") || lower.contains("<html")) {
+      return "an HTML page";
+    }
+    return "no %PDF- header in the first " + HEADER_WINDOW + " bytes";
   }
 
   /** Whether the bytes hold an indirect object ("n g obj") anywhere, however damaged the rest. */
@@ -97,49 +194,6 @@ public final class PdfTextExtractor {
     return false;
   }
 
-  private static String sniff(byte[] content, String head) {
-    String lower = head.toLowerCase(Locale.ROOT).stripLeading();
-    if (content.length >= 2 && (content[0] & 0xff) == 0x1f && (content[1] & 0xff) == 0x8b) {
-      return "gzip-compressed data";
-    }
-    if (head.startsWith("\u0089PNG")) {
-      return "a PNG image";
-    }
-    if (head.startsWith("PK\u0003\u0004")) {
-      return "a ZIP archive";
-    }
-    if (head.startsWith("%!PS")) {
-      return "a PostScript file";
-    }
-    if (lower.startsWith("<!doctype html") || lower.startsWith("<html") || lower.contains("<html")) {
-      return "an HTML page";
-    }
-    return "no %PDF- header in the first " + HEADER_WINDOW + " bytes";
-  }
-
-  private PDDocument open(byte[] content) throws IOException, ExtractionException {
-    try {
-      return Loader.loadPDF(content, "", null, null,
-          MemoryUsageSetting.setupMixed(MAIN_MEMORY_FOR_PARSING).streamCache);
-    } catch (InvalidPasswordException e) {
-      throw new ExtractionException(FailureClass.ENCRYPTED,
-          "encrypted: a password is required (the empty password was tried)");
-    } catch (IOException e) {
-      if (isEncryptionProblem(e)) {
-        throw new ExtractionException(FailureClass.ENCRYPTED, "encrypted: " + describe(e));
-      }
-      throw e;
-    }
-  }
-
-  private static boolean isEncryptionProblem(IOException e) {
-    String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-    return message.contains("security handler")
-        || message.contains("pubsec")
-        || message.contains("decrypt")
-        || message.contains("keystore");
-  }
-
   /** The pages the page tree really holds, not what its /Count claims. */
   private int countPages(PDDocument document) throws ExtractionException {
     int pages = 0;
@@ -153,7 +207,7 @@ public final class PdfTextExtractor {
   }
 
   private static DocumentMetadata metadata(
-      PDDocument document, int pages, AccessPermission permission) {
+      PDDocument document, int pages, AccessPermission permission, String damage) {
     PDDocumentInformation info = document.getDocumentInformation();
     return new DocumentMetadata(
         pages,
@@ -170,10 +224,11 @@ public final class PdfTextExtractor {
         permission.canExtractContent(),
         permission.canExtractForAccessibility(),
         permission.canPrint(),
-        permission.canModify());
+        permission.canModify(),
+        TextSanitizer.clean(damage));
   }
 
-  /** A metadata string, or null when it is missing or unreadable: metadata never fails a document. */
+  /** A metadata string, or null when missing or unreadable: metadata never fails a document. */
   private static String field(Supplier<String> getter) {
     try {
       String value = TextSanitizer.clean(getter.get());

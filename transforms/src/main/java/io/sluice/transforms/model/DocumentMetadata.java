@@ -4,7 +4,8 @@ import java.io.Serializable;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * What PDFBox tells about a document besides its text. Stored as the {@code metadata} jsonb of
+ * What PDFBox tells about a document besides its text. {@code damage} says what was wrong with a
+ * document that PDFBox had to repair (null for a sound one). Stored as the {@code metadata} jsonb of
  * {@code ingestion.documents}; strings are already cleaned of characters PostgreSQL refuses.
  */
 public record DocumentMetadata(
@@ -22,5 +23,6 @@ public record DocumentMetadata(
     boolean canExtractContent,
     boolean canExtractForAccessibility,
     boolean canPrint,
-    boolean canModify)
+    boolean canModify,
+    @Nullable String damage)
     implements Serializable {}

@@ -1,0 +1,138 @@
+package io.sluice.pipelines.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.pipelines.ingest.IngestOptions;
+import io.sluice.pipelines.ingest.IngestPipeline;
+import io.sluice.samples.SampleCorpus;
+import io.sluice.sinks.postgres.RunContext;
+import io.sluice.sinks.postgres.RunLedger;
+import io.sluice.sinks.postgres.SkipSettled;
+import io.sluice.transforms.embed.EmbedChunks;
+import io.sluice.transforms.extract.ExtractText;
+import io.sluice.transforms.read.InputPatterns;
+import io.sluice.transforms.read.ReadSources;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+
+/** {@code sluice ingest}: runs the ingest pipeline and reports what it did. */
+final class IngestCommand {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private IngestCommand() {}
+
+  static int run(IngestOptions options, PrintStream out, PrintStream log) throws Exception {
+    if (options.getRunId() == null) {
+      options.setRunId(UUID.randomUUID().toString());
+    }
+    String runId = options.getRunId();
+    FileSystems.setDefaultPipelineOptions(options);
+    List<String> inputs = inputs(options, log);
+    long files = countMatches(inputs);
+    RunContext run = new RunContext(runId, IngestPipeline.indexVersion(options));
+
+    try (Store store = Store.open(options, log)) {
+      RunLedger ledger = new RunLedger(store.database());
+      Map<String, Object> plan = new LinkedHashMap<>();
+      plan.put("inputs", inputs);
+      plan.put("runner", options.getRunner().getSimpleName());
+      plan.put("pipeline_run_id", run.pipelineRunId());
+      plan.put("index_version", run.indexVersion());
+      ledger.started(runId, JSON.writeValueAsString(plan));
+      log.printf("sluice: run %s · %d files · index version %s · %s%n", runId, files,
+          run.pipelineRunId(), options.getRunner().getSimpleName());
+
+      Pipeline pipeline = Pipeline.create(options);
+      IngestPipeline.build(pipeline, options, inputs, store.database(), run);
+      long start = System.nanoTime();
+      PipelineResult.State state;
+      PipelineResult result;
+      try (ProgressReporter progress = ProgressReporter.start(ledger, runId, files, log)) {
+        result = pipeline.run();
+        state = result.waitUntilFinish();
+      } catch (RuntimeException e) {
+        ledger.finished(runId, "failed", JSON.writeValueAsString(Map.of("error", e.toString())));
+        throw e;
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+
+      int pruned = options.getPrune()
+          ? ledger.prune(runId, inputs.stream().map(InputPatterns::rootUri).toList())
+          : 0;
+      RunLedger.RunFigures figures = ledger.figures(runId);
+      Map<String, Object> summary = new LinkedHashMap<>();
+      summary.put("wall_seconds", seconds);
+      summary.put("files_matched", files);
+      summary.put("documents_skipped", counter(result, SkipSettled.class, "documents_skipped"));
+      summary.put("pages_extracted", counter(result, ExtractText.class, "pages_extracted"));
+      summary.put("chunks_embedded", counter(result, EmbedChunks.class, "chunks_embedded"));
+      summary.put("documents_read", counter(result, ReadSources.class, "documents_read"));
+      summary.put("documents_pruned", pruned);
+      summary.put("figures", figures);
+      boolean done = state == PipelineResult.State.DONE;
+      ledger.finished(runId, done ? "completed" : state.toString().toLowerCase(),
+          JSON.writeValueAsString(summary));
+      RunReport.print(out, runId, done ? "completed" : state.toString(), figures, summary);
+      return done ? 0 : 1;
+    }
+  }
+
+  /** The given inputs, or the generated samples (written on first use) when there are none. */
+  private static List<String> inputs(IngestOptions options, PrintStream log) throws Exception {
+    if (options.getInput() != null && !options.getInput().isEmpty()) {
+      return options.getInput();
+    }
+    Path samples = Path.of(options.getWorkDir(), "samples").toAbsolutePath();
+    if (!Files.isDirectory(samples)) {
+      SampleCorpus.writeTo(samples);
+      log.println("sluice: no --input; generated sample documents in " + samples);
+    } else {
+      log.println("sluice: no --input; ingesting the sample documents in " + samples);
+    }
+    return List.of(samples.toString());
+  }
+
+  /** Matches every input before the run, so a missing file is one clear error, not a stack. */
+  private static long countMatches(List<String> inputs) throws Exception {
+    long files = 0;
+    for (String input : inputs) {
+      String pattern = InputPatterns.toPattern(input);
+      MatchResult match = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW_IF_WILDCARD);
+      if (match.status() != MatchResult.Status.OK) {
+        throw new IllegalArgumentException("input not found: " + input);
+      }
+      files += match.metadata().stream()
+          .filter(file -> !InputPatterns.isGlob(pattern)
+              || InputPatterns.isIngestibleName(file.resourceId().toString()))
+          .count();
+    }
+    return files;
+  }
+
+  private static long counter(PipelineResult result, Class<?> namespace, String name) {
+    MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named(namespace, name)).build());
+    long total = 0;
+    for (MetricResult<Long> counter : metrics.getCounters()) {
+      try {
+        total += counter.getCommitted();
+      } catch (UnsupportedOperationException e) {
+        total += counter.getAttempted();
+      }
+    }
+    return total;
+  }
+}

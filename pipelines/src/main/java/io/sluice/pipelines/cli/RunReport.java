@@ -1,0 +1,42 @@
+package io.sluice.pipelines.cli;
+
+import io.sluice.sinks.postgres.RunLedger;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+/** The short report a person reads at the end of a run and in {@code sluice status --run=…}. */
+final class RunReport {
+  private RunReport() {}
+
+  static void print(PrintStream out, String runId, String status, RunLedger.RunFigures figures,
+      Map<String, Object> summary) {
+    double seconds = ((Number) summary.getOrDefault("wall_seconds", 0.0)).doubleValue();
+    long embedded = ((Number) summary.getOrDefault("chunks_embedded", 0L)).longValue();
+    long pages = ((Number) summary.getOrDefault("pages_extracted", 0L)).longValue();
+    out.printf("run %s %s in %.1f s%n", runId, status, seconds);
+    out.printf("  %-26s %8d%n", "files matched", number(summary, "files_matched"));
+    out.printf("  %-26s %8d%n", "sources seen", figures.sourcesSeen());
+    out.printf("  %-26s %8d%n", "skipped (already settled)", number(summary, "documents_skipped"));
+    out.printf("  %-26s %8d   pages extracted %d (%.1f pages/s)%n", "documents stored",
+        figures.documentsStored(), pages, seconds > 0 ? pages / seconds : 0);
+    out.printf("  %-26s %8d%n", "no text layer (OCR)", figures.documentsNoText());
+    out.printf("  %-26s %8d   embeddings computed %d (%.1f chunks/s)%n", "chunks written",
+        figures.chunksWritten(), embedded, seconds > 0 ? embedded / seconds : 0);
+    if (number(summary, "documents_pruned") > 0) {
+      out.printf("  %-26s %8d%n", "documents pruned", number(summary, "documents_pruned"));
+    }
+    out.printf("  %-26s %8d%n", "failures", figures.failures());
+    for (Map.Entry<String, Long> failureClass : figures.failuresByClass().entrySet()) {
+      out.printf("    %-24s %8d%n", failureClass.getKey(), failureClass.getValue());
+      List<String> examples = figures.failureExamples().get(failureClass.getKey());
+      for (String example : examples) {
+        out.printf("      e.g. %s%n", example);
+      }
+    }
+  }
+
+  private static long number(Map<String, Object> summary, String key) {
+    return ((Number) summary.getOrDefault(key, 0L)).longValue();
+  }
+}

@@ -1,0 +1,87 @@
+package io.sluice.pipelines.cli;
+
+import io.sluice.pipelines.ingest.IngestOptions;
+import io.sluice.pipelines.ingest.StoreOptions;
+import io.sluice.sinks.postgres.RunLedger;
+import io.sluice.sinks.postgres.StoreChecksum;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * The command line: {@code sluice ingest|checksum|status [--flag=value …]}. Flags follow Beam's
+ * PipelineOptions, so runner flags ({@code --runner=FlinkRunner}) pass straight through.
+ */
+public final class Sluice {
+  private static final String USAGE = """
+      usage: sluice <command> [--flag=value …]
+        ingest    ingest PDFs and ZIP archives into PostgreSQL (--input=…, --databaseUrl=…)
+        checksum  print a deterministic digest per table of the stored content
+        status    list recent runs, or one run's report with --run=<id>
+      'sluice <command> --help' lists a command's flags.""";
+
+  /** The flags of {@code sluice status}. */
+  public interface StatusOptions extends StoreOptions {
+    @Description("Show this run's report instead of the list of recent runs.")
+    String getRun();
+
+    void setRun(String value);
+  }
+
+  private Sluice() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream log) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+      out.println(USAGE);
+      return args.length == 0 ? 2 : 0;
+    }
+    List<String> flags = Arrays.asList(args).subList(1, args.length);
+    try {
+      switch (args[0]) {
+        case "ingest":
+          return IngestCommand.run(
+              options(RunnerConfigs.expand(flags), IngestOptions.class), out, log);
+        case "checksum":
+          try (Store store = Store.open(options(flags, StoreOptions.class), log)) {
+            out.print(StoreChecksum.report(StoreChecksum.compute(store.database())));
+          }
+          return 0;
+        case "status":
+          StatusOptions status = options(flags, StatusOptions.class);
+          try (Store store = Store.open(status, log)) {
+            StatusCommand.print(new RunLedger(store.database()), status.getRun(), out);
+          }
+          return 0;
+        default:
+          log.println("sluice: unknown command '" + args[0] + "'\n" + USAGE);
+          return 2;
+      }
+    } catch (IllegalArgumentException e) {
+      log.println("sluice: error: " + e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      log.println("sluice: failed: " + rootMessage(e));
+      return 1;
+    }
+  }
+
+  private static <T extends PipelineOptions> T options(List<String> flags, Class<T> type) {
+    PipelineOptionsFactory.register(type);
+    return PipelineOptionsFactory.fromArgs(flags.toArray(String[]::new)).withValidation().as(type);
+  }
+
+  private static String rootMessage(Throwable e) {
+    StringBuilder message = new StringBuilder(e.toString());
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      message.append("\n  caused by: ").append(cause);
+    }
+    return message.toString();
+  }
+}

@@ -1,0 +1,43 @@
+package io.sluice.pipelines.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.sinks.postgres.RunLedger;
+import java.io.PrintStream;
+import java.sql.SQLException;
+import java.util.Map;
+
+/** {@code sluice status}: recent runs with their counts, or one run's full report. */
+final class StatusCommand {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private StatusCommand() {}
+
+  static void print(RunLedger ledger, String runId, PrintStream out) throws Exception {
+    if (runId != null) {
+      RunLedger.RunRow row = ledger.recentRuns(Integer.MAX_VALUE).stream()
+          .filter(run -> run.runId().equals(runId)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("no run with id " + runId));
+      RunReport.print(out, runId, row.status(), ledger.figures(runId), payload(row));
+      return;
+    }
+    out.printf("%-36s  %-10s  %-19s  %8s  %8s  %8s  %8s%n", "run", "status", "started",
+        "stored", "skipped", "chunks", "failures");
+    for (RunLedger.RunRow run : ledger.recentRuns(20)) {
+      RunLedger.RunFigures figures = ledger.figures(run.runId());
+      Map<String, Object> payload = payload(run);
+      out.printf("%-36s  %-10s  %-19s  %8d  %8s  %8d  %8d%n", run.runId(), run.status(),
+          run.startedAt() == null ? "" : run.startedAt().substring(0, 19),
+          figures.documentsStored() + figures.documentsNoText(),
+          payload.getOrDefault("documents_skipped", "-"), figures.chunksWritten(),
+          figures.failures());
+    }
+  }
+
+  private static Map<String, Object> payload(RunLedger.RunRow row) throws SQLException {
+    try {
+      return JSON.readValue(row.payload(), new com.fasterxml.jackson.core.type.TypeReference<>() {});
+    } catch (java.io.IOException e) {
+      throw new SQLException("run record " + row.runId() + " holds unreadable JSON", e);
+    }
+  }
+}

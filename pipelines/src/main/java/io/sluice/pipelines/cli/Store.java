@@ -1,0 +1,53 @@
+package io.sluice.pipelines.cli;
+
+import io.sluice.pipelines.ingest.StoreOptions;
+import io.sluice.sinks.postgres.DatabaseConfig;
+import io.sluice.sinks.postgres.EmbeddedPostgresServer;
+import io.sluice.sinks.postgres.SchemaMigrations;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * The database a command works on, migrated to the newest schema: the one {@code --databaseUrl}
+ * names, or an embedded PostgreSQL with its data in {@code <workDir>/postgres}, started here and
+ * stopped when the command ends.
+ */
+final class Store implements AutoCloseable {
+  private final DatabaseConfig database;
+  private final EmbeddedPostgresServer embedded;
+
+  private Store(DatabaseConfig database, EmbeddedPostgresServer embedded) {
+    this.database = database;
+    this.embedded = embedded;
+  }
+
+  static Store open(StoreOptions options, PrintStream log) throws IOException {
+    if (options.getDatabaseUrl() != null) {
+      DatabaseConfig database = new DatabaseConfig(options.getDatabaseUrl());
+      SchemaMigrations.migrate(database);
+      return new Store(database, null);
+    }
+    Path data = Path.of(options.getWorkDir(), "postgres").toAbsolutePath();
+    log.println("sluice: no --databaseUrl; using the embedded PostgreSQL in " + data);
+    EmbeddedPostgresServer server = EmbeddedPostgresServer.start(data);
+    try {
+      SchemaMigrations.migrate(server.database());
+      return new Store(server.database(), server);
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  DatabaseConfig database() {
+    return database;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+}

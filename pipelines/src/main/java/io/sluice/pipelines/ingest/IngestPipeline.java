@@ -1,0 +1,87 @@
+package io.sluice.pipelines.ingest;
+
+import io.sluice.sinks.postgres.DatabaseConfig;
+import io.sluice.sinks.postgres.PostgresIO;
+import io.sluice.sinks.postgres.RunContext;
+import io.sluice.sinks.postgres.SkipSettled;
+import io.sluice.transforms.chunk.ChunkText;
+import io.sluice.transforms.chunk.ChunkingSettings;
+import io.sluice.transforms.embed.EmbedChunks;
+import io.sluice.transforms.embed.ModelSpec;
+import io.sluice.transforms.extract.ExtractText;
+import io.sluice.transforms.extract.ExtractionSettings;
+import io.sluice.transforms.keys.IndexVersion;
+import io.sluice.transforms.model.DocumentRecord;
+import io.sluice.transforms.model.Failure;
+import io.sluice.transforms.model.SourceDocument;
+import io.sluice.transforms.read.ReadLimits;
+import io.sluice.transforms.read.ReadSources;
+import java.time.Duration;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+
+/**
+ * The ingest pipeline: read sources, skip what the ledger says is settled, extract, chunk, embed,
+ * and write documents, sightings and failures to PostgreSQL. Every failure of every stage reaches
+ * the failure sink.
+ */
+public final class IngestPipeline {
+  private IngestPipeline() {}
+
+  /** The index version the options describe: model, dimension and chunking. */
+  public static IndexVersion indexVersion(IngestOptions options) {
+    ChunkingSettings chunking = chunking(options);
+    return new IndexVersion(chunking.model().name(), chunking.model().dimension(),
+        chunking.chunkSize(), chunking.chunkOverlap(), "model-tokens", chunking.acrossPages());
+  }
+
+  public static void build(
+      Pipeline pipeline, IngestOptions options, List<String> inputs, DatabaseConfig database,
+      RunContext run) {
+    ReadLimits limits = new ReadLimits(options.getMaxDocumentBytes(), options.getMaxArchiveDepth(),
+        options.getMaxArchiveEntries(), options.getMaxArchiveBytes(),
+        options.getMaxCompressionRatio());
+    ExtractionSettings extraction = ExtractionSettings.defaults()
+        .withTimeout(Duration.ofSeconds(options.getExtractTimeoutSeconds()))
+        .withMaxPages(options.getMaxPages())
+        .withHonourPermissions(options.getHonourPermissions());
+    ChunkingSettings chunking = chunking(options);
+    EmbedChunks embed = EmbedChunks.with(chunking.model());
+    if (options.getEmbeddingThreads() > 0) {
+      embed = embed.withThreads(options.getEmbeddingThreads());
+    }
+
+    WithFailures.Result<PCollection<SourceDocument>, Failure> sources =
+        pipeline.apply("Read sources", ReadSources.from(inputs).withLimits(limits));
+    PCollectionTuple ledger = sources.output()
+        .apply("Skip settled", PostgresIO.skipSettled().withDatabase(database).withRun(run));
+    WithFailures.Result<PCollection<DocumentRecord>, Failure> extracted =
+        ledger.get(SkipSettled.PENDING)
+            .apply("Extract text", ExtractText.create().withSettings(extraction));
+    PCollection<Failure> unstoredDocuments = extracted.output()
+        .apply("Chunk", ChunkText.with(chunking))
+        .apply("Embed", embed)
+        .apply("Store documents", PostgresIO.writeDocuments()
+            .withDatabase(database).withRun(run).withBatchSize(options.getBatchSize()));
+    PCollection<Failure> unstoredSightings = ledger.get(SkipSettled.SETTLED)
+        .apply("Record sightings",
+            PostgresIO.recordSightings().withDatabase(database).withRun(run));
+
+    PCollectionList.of(sources.failures())
+        .and(extracted.failures())
+        .and(unstoredDocuments)
+        .and(unstoredSightings)
+        .apply("All failures", Flatten.pCollections())
+        .apply("Store failures", PostgresIO.writeFailures().withDatabase(database).withRun(run));
+  }
+
+  private static ChunkingSettings chunking(IngestOptions options) {
+    return new ChunkingSettings(ModelSpec.named(options.getEmbeddingModel()),
+        options.getChunkSize(), options.getChunkOverlap(), options.getChunkAcrossPages());
+  }
+}

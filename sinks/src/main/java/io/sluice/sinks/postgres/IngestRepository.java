@@ -1,0 +1,299 @@
+package io.sluice.sinks.postgres;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.transforms.keys.IndexVersion;
+import io.sluice.transforms.model.Chunk;
+import io.sluice.transforms.model.DocumentRecord;
+import io.sluice.transforms.model.Failure;
+import io.sluice.transforms.model.Source;
+import io.sluice.transforms.model.Stage;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * The SQL behind sluice's idempotent writes. Every statement is an upsert keyed by content-derived
+ * keys, so a replayed bundle or a second run rewrites the same rows instead of adding new ones.
+ * Each method runs inside the caller's transaction.
+ */
+final class IngestRepository {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<Stage> COMPLETED_STAGES =
+      List.of(Stage.EXTRACT, Stage.CHUNK, Stage.EMBED, Stage.STORE);
+
+  private final RunContext run;
+  private final int batchSize;
+
+  IngestRepository(RunContext run, int batchSize) {
+    this.run = run;
+    this.batchSize = batchSize;
+  }
+
+  void registerIndexVersion(Connection connection) throws SQLException {
+    IndexVersion version = run.indexVersion();
+    try (PreparedStatement insert = connection.prepareStatement("""
+        INSERT INTO indexing.index_versions (pipeline_run_id, embedding_model, dimension,
+            chunk_size, chunk_overlap, chunk_unit, across_pages, parameters)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+        ON CONFLICT (pipeline_run_id) DO NOTHING""")) {
+      insert.setString(1, version.id());
+      insert.setString(2, version.embeddingModel());
+      insert.setInt(3, version.dimension());
+      insert.setInt(4, version.chunkSize());
+      insert.setInt(5, version.chunkOverlap());
+      insert.setString(6, version.chunkUnit());
+      insert.setBoolean(7, version.acrossPages());
+      insert.setString(8, json(version));
+      insert.executeUpdate();
+    }
+  }
+
+  /**
+   * Whether the document needs no work in this index version: stored completely, or failed in a
+   * way no retry can change.
+   */
+  boolean isSettled(Connection connection, String docId) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement("""
+        SELECT EXISTS (SELECT 1 FROM workflow.document_stages
+                       WHERE doc_id = ? AND pipeline_run_id = ?
+                         AND ((stage = 'store' AND status = 'completed')
+                              OR (status = 'failed' AND retryable = false)))""")) {
+      query.setString(1, docId);
+      query.setString(2, run.pipelineRunId());
+      try (ResultSet result = query.executeQuery()) {
+        result.next();
+        return result.getBoolean(1);
+      }
+    }
+  }
+
+  /** A document with its chunks and vectors, and its completed stages, all in one transaction. */
+  void writeDocument(Connection connection, DocumentRecord document) throws SQLException {
+    Source source = document.source();
+    upsertDocument(connection, source, document.metadata().pages(), json(document.metadata()),
+        document.hasText() ? "ok" : "no_text", null);
+    pointSourceAt(connection, source);
+    insertChunks(connection, source.docId(), document.chunks());
+    insertVectors(connection, document.chunks());
+    try (PreparedStatement stage = connection.prepareStatement(STAGE_UPSERT)) {
+      for (Stage completed : COMPLETED_STAGES) {
+        bindStage(stage, source.docId(), completed, "completed", null);
+        stage.addBatch();
+      }
+      stage.executeBatch();
+    }
+  }
+
+  /** A source seen again whose document is already settled: only the source row changes. */
+  void recordSighting(Connection connection, Source source) throws SQLException {
+    try (PreparedStatement lock = connection.prepareStatement(
+        "SELECT 1 FROM ingestion.documents WHERE doc_id = ? FOR SHARE")) {
+      lock.setString(1, source.docId());
+      lock.executeQuery().close();
+    }
+    pointSourceAt(connection, source);
+  }
+
+  /**
+   * A classified failure: always a dead-letter row for this run; for a document that failed
+   * extraction, also the document with its failure status, its source and its failed ledger stage
+   * (which never overwrites a completed one).
+   */
+  void writeFailure(Connection connection, Failure failure) throws SQLException {
+    if (failure.docId() != null && failure.stage() == Stage.EXTRACT) {
+      Source source = new Source(failure.sourceUri(), failure.docId(), failure.sizeBytes());
+      upsertDocument(connection, source, null, "{}", failure.failureClass().code(),
+          failure.message());
+      pointSourceAt(connection, source);
+      try (PreparedStatement stage = connection.prepareStatement(STAGE_UPSERT
+          + " WHERE workflow.document_stages.status <> 'completed'")) {
+        bindStage(stage, failure.docId(), Stage.EXTRACT, "failed", failure);
+        stage.executeUpdate();
+      }
+    }
+    try (PreparedStatement insert = connection.prepareStatement("""
+        INSERT INTO observability.request_failures
+            (run_id, source_uri, stage, doc_id, error_class, retryable, message)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (run_id, source_uri, stage) DO UPDATE SET
+            doc_id = EXCLUDED.doc_id, error_class = EXCLUDED.error_class,
+            retryable = EXCLUDED.retryable, message = EXCLUDED.message""")) {
+      insert.setString(1, run.runId());
+      insert.setString(2, failure.sourceUri());
+      insert.setString(3, failure.stage().code());
+      insert.setString(4, failure.docId());
+      insert.setString(5, failure.failureClass().code());
+      insert.setBoolean(6, failure.retryable());
+      insert.setString(7, failure.message());
+      insert.executeUpdate();
+    }
+  }
+
+  /**
+   * A document's row. A failure never overwrites a document that another source already stored
+   * successfully (the same bytes cannot be both), and {@code first_run_id} keeps the first run.
+   */
+  private void upsertDocument(Connection connection, Source source, Integer pages, String metadata,
+      String status, String errorMessage) throws SQLException {
+    try (PreparedStatement upsert = connection.prepareStatement("""
+        INSERT INTO ingestion.documents
+            (doc_id, size_bytes, pages, metadata, status, error_message, first_run_id, run_id)
+        VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?)
+        ON CONFLICT (doc_id) DO UPDATE SET
+            pages = EXCLUDED.pages, metadata = EXCLUDED.metadata, status = EXCLUDED.status,
+            error_message = EXCLUDED.error_message, run_id = EXCLUDED.run_id, updated_at = now()
+        WHERE EXCLUDED.status IN ('ok', 'no_text')
+           OR ingestion.documents.status NOT IN ('ok', 'no_text')""")) {
+      upsert.setString(1, source.docId());
+      upsert.setLong(2, source.sizeBytes());
+      if (pages == null) {
+        upsert.setNull(3, java.sql.Types.INTEGER);
+      } else {
+        upsert.setInt(3, pages);
+      }
+      upsert.setString(4, metadata);
+      upsert.setString(5, status);
+      upsert.setString(6, errorMessage);
+      upsert.setString(7, run.runId());
+      upsert.setString(8, run.runId());
+      upsert.executeUpdate();
+    }
+  }
+
+  /**
+   * Points the source URI at its (current) document. When the URI pointed at other bytes before
+   * and no source points at that old document any more, the old document goes, with its chunks,
+   * vectors and ledger: stale chunks never outlive their source.
+   */
+  private void pointSourceAt(Connection connection, Source source) throws SQLException {
+    String previousDocId = null;
+    try (PreparedStatement previous = connection.prepareStatement(
+        "SELECT doc_id FROM ingestion.sources WHERE source_uri = ? FOR UPDATE")) {
+      previous.setString(1, source.uri());
+      try (ResultSet result = previous.executeQuery()) {
+        if (result.next()) {
+          previousDocId = result.getString(1);
+        }
+      }
+    }
+    try (PreparedStatement upsert = connection.prepareStatement("""
+        INSERT INTO ingestion.sources
+            (source_uri, doc_id, size_bytes, first_seen_run_id, last_seen_run_id)
+        VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (source_uri) DO UPDATE SET
+            doc_id = EXCLUDED.doc_id, size_bytes = EXCLUDED.size_bytes,
+            last_seen_run_id = EXCLUDED.last_seen_run_id, updated_at = now()""")) {
+      upsert.setString(1, source.uri());
+      upsert.setString(2, source.docId());
+      upsert.setLong(3, source.sizeBytes());
+      upsert.setString(4, run.runId());
+      upsert.setString(5, run.runId());
+      upsert.executeUpdate();
+    }
+    if (previousDocId != null && !previousDocId.equals(source.docId())) {
+      DocumentRemoval.removeIfUnreferenced(connection, previousDocId);
+    }
+  }
+
+  private void insertChunks(Connection connection, String docId, List<Chunk> chunks)
+      throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement("""
+        INSERT INTO indexing.chunks (chunk_id, doc_id, page, ordinal, char_start, char_end,
+            token_count, text, text_sha256, run_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (chunk_id) DO NOTHING""")) {
+      int pending = 0;
+      for (Chunk chunk : chunks) {
+        insert.setString(1, chunk.chunkId());
+        insert.setString(2, docId);
+        insert.setInt(3, chunk.page());
+        insert.setInt(4, chunk.ordinal());
+        insert.setInt(5, chunk.charStart());
+        insert.setInt(6, chunk.charEnd());
+        insert.setInt(7, chunk.tokenCount());
+        insert.setString(8, chunk.text());
+        insert.setString(9, chunk.textSha256());
+        insert.setString(10, run.runId());
+        insert.addBatch();
+        if (++pending == batchSize) {
+          insert.executeBatch();
+          pending = 0;
+        }
+      }
+      if (pending > 0) {
+        insert.executeBatch();
+      }
+    }
+  }
+
+  private void insertVectors(Connection connection, List<Chunk> chunks) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement("""
+        INSERT INTO indexing.vectors (chunk_id, pipeline_run_id, dimension, embedding, run_id)
+        VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (chunk_id, pipeline_run_id) DO NOTHING""")) {
+      int pending = 0;
+      for (Chunk chunk : chunks) {
+        float[] embedding = chunk.embedding();
+        if (embedding == null) {
+          throw new IllegalStateException("chunk " + chunk.chunkId() + " reached the sink unembedded");
+        }
+        Float[] boxed = new Float[embedding.length];
+        for (int i = 0; i < embedding.length; i++) {
+          boxed[i] = embedding[i];
+        }
+        Array vector = connection.createArrayOf("float4", boxed);
+        insert.setString(1, chunk.chunkId());
+        insert.setString(2, run.pipelineRunId());
+        insert.setInt(3, embedding.length);
+        insert.setArray(4, vector);
+        insert.setString(5, run.runId());
+        insert.addBatch();
+        if (++pending == batchSize) {
+          insert.executeBatch();
+          pending = 0;
+        }
+      }
+      if (pending > 0) {
+        insert.executeBatch();
+      }
+    }
+  }
+
+  private static final String STAGE_UPSERT = """
+      INSERT INTO workflow.document_stages (doc_id, pipeline_run_id, stage, status, attempts,
+          error_class, retryable, error_message, run_id, started_at, finished_at)
+      VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, now(), now())
+      ON CONFLICT (doc_id, pipeline_run_id, stage) DO UPDATE SET
+          status = EXCLUDED.status, attempts = workflow.document_stages.attempts + 1,
+          error_class = EXCLUDED.error_class, retryable = EXCLUDED.retryable,
+          error_message = EXCLUDED.error_message, run_id = EXCLUDED.run_id,
+          finished_at = now()""";
+
+  private void bindStage(PreparedStatement stage, String docId, Stage name, String status,
+      Failure failure) throws SQLException {
+    stage.setString(1, docId);
+    stage.setString(2, run.pipelineRunId());
+    stage.setString(3, name.code());
+    stage.setString(4, status);
+    stage.setString(5, failure == null ? null : failure.failureClass().code());
+    if (failure == null) {
+      stage.setNull(6, java.sql.Types.BOOLEAN);
+    } else {
+      stage.setBoolean(6, failure.retryable());
+    }
+    stage.setString(7, failure == null ? null : failure.message());
+    stage.setString(8, run.runId());
+  }
+
+  private static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot write " + value + " as JSON", e);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package io.sluice.sinks.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Run-level bookkeeping in {@code workflow.run_records} and the figures the CLI shows about a
+ * run: progress while it goes, the report at its end, {@code sluice status} afterwards.
+ */
+public final class RunLedger {
+  /** What a run did, read back from the stores. */
+  public record RunFigures(
+      long sourcesSeen, long documentsStored, long documentsNoText, long chunksWritten,
+      long vectorsWritten, long failures, Map<String, Long> failuresByClass,
+      Map<String, List<String>> failureExamples) {}
+
+  /** A past run as recorded. */
+  public record RunRow(String runId, String status, String startedAt, String finishedAt,
+      String payload) {}
+
+  private final DatabaseConfig database;
+
+  public RunLedger(DatabaseConfig database) {
+    this.database = database;
+  }
+
+  public void started(String runId, String payloadJson) throws SQLException {
+    upsertRun(runId, "running", payloadJson, false);
+  }
+
+  public void finished(String runId, String status, String payloadJson) throws SQLException {
+    upsertRun(runId, status, payloadJson, true);
+  }
+
+  private void upsertRun(String runId, String status, String payloadJson, boolean finished)
+      throws SQLException {
+    try (Connection connection = database.connect();
+        PreparedStatement upsert = connection.prepareStatement("""
+            INSERT INTO workflow.run_records
+                (run_id, record_kind, step, record_key, status, started_at, payload)
+            VALUES (?, 'run', '', 'main', ?, now(), ?::jsonb)
+            ON CONFLICT (run_id, record_kind, step, record_key) DO UPDATE SET
+                status = EXCLUDED.status,
+                finished_at = CASE WHEN ? THEN now() END,
+                payload = workflow.run_records.payload || EXCLUDED.payload,
+                updated_at = now()""")) {
+      upsert.setString(1, runId);
+      upsert.setString(2, status);
+      upsert.setString(3, payloadJson);
+      upsert.setBoolean(4, finished);
+      upsert.executeUpdate();
+    }
+  }
+
+  public RunFigures figures(String runId) throws SQLException {
+    try (Connection connection = database.connect()) {
+      long sources = count(connection,
+          "SELECT count(*) FROM ingestion.sources WHERE last_seen_run_id = ?", runId);
+      long stored = count(connection, """
+          SELECT count(*) FROM workflow.document_stages s JOIN ingestion.documents d USING (doc_id)
+          WHERE s.run_id = ? AND s.stage = 'store' AND s.status = 'completed'
+            AND d.status = 'ok'""", runId);
+      long noText = count(connection, """
+          SELECT count(*) FROM workflow.document_stages s JOIN ingestion.documents d USING (doc_id)
+          WHERE s.run_id = ? AND s.stage = 'store' AND s.status = 'completed'
+            AND d.status = 'no_text'""", runId);
+      long chunks = count(connection,
+          "SELECT count(*) FROM indexing.chunks WHERE run_id = ?", runId);
+      long vectors = count(connection,
+          "SELECT count(*) FROM indexing.vectors WHERE run_id = ?", runId);
+      Map<String, Long> byClass = new LinkedHashMap<>();
+      Map<String, List<String>> examples = new LinkedHashMap<>();
+      try (PreparedStatement query = connection.prepareStatement("""
+          SELECT error_class || CASE WHEN retryable THEN ' (retryable)' ELSE '' END,
+                 count(*), (array_agg(source_uri || ': ' || message ORDER BY source_uri))[1:3]
+          FROM observability.request_failures WHERE run_id = ?
+          GROUP BY 1 ORDER BY 2 DESC, 1""")) {
+        query.setString(1, runId);
+        try (ResultSet result = query.executeQuery()) {
+          while (result.next()) {
+            byClass.put(result.getString(1), result.getLong(2));
+            examples.put(result.getString(1),
+                List.of((String[]) result.getArray(3).getArray()));
+          }
+        }
+      }
+      long failures = byClass.values().stream().mapToLong(Long::longValue).sum();
+      return new RunFigures(sources, stored, noText, chunks, vectors, failures, byClass, examples);
+    }
+  }
+
+  public List<RunRow> recentRuns(int limit) throws SQLException {
+    List<RunRow> runs = new ArrayList<>();
+    try (Connection connection = database.connect();
+        PreparedStatement query = connection.prepareStatement("""
+            SELECT run_id, status, started_at::text, finished_at::text, payload::text
+            FROM workflow.run_records WHERE record_kind = 'run'
+            ORDER BY started_at DESC LIMIT ?""")) {
+      query.setInt(1, limit);
+      try (ResultSet result = query.executeQuery()) {
+        while (result.next()) {
+          runs.add(new RunRow(result.getString(1), result.getString(2), result.getString(3),
+              result.getString(4), result.getString(5)));
+        }
+      }
+    }
+    return runs;
+  }
+
+  /**
+   * Removes the sources under the given URI prefixes that this run did not see, then every
+   * document no source points at any more. Returns the number of documents removed.
+   */
+  public int prune(String runId, List<String> rootUris) throws SQLException {
+    try (Connection connection = database.connect()) {
+      connection.setAutoCommit(false);
+      List<String> orphans = new ArrayList<>();
+      for (String root : rootUris) {
+        try (PreparedStatement delete = connection.prepareStatement("""
+            DELETE FROM ingestion.sources
+            WHERE starts_with(source_uri, ?) AND last_seen_run_id <> ?
+            RETURNING doc_id""")) {
+          delete.setString(1, root);
+          delete.setString(2, runId);
+          try (ResultSet result = delete.executeQuery()) {
+            while (result.next()) {
+              orphans.add(result.getString(1));
+            }
+          }
+        }
+      }
+      int removed = 0;
+      for (String docId : orphans.stream().distinct().toList()) {
+        if (DocumentRemoval.removeIfUnreferenced(connection, docId)) {
+          removed++;
+        }
+      }
+      connection.commit();
+      return removed;
+    }
+  }
+
+  private static long count(Connection connection, String sql, String runId)
+      throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement(sql)) {
+      query.setString(1, runId);
+      try (ResultSet result = query.executeQuery()) {
+        result.next();
+        return result.getLong(1);
+      }
+    }
+  }
+}

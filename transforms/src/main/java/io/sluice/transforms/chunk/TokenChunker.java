@@ -9,9 +9,10 @@ import java.util.List;
 
 /**
  * Cuts a document's text into chunks of at most {@code chunkSize} model tokens, consecutive chunks
- * sharing about {@code chunkOverlap} tokens. Cuts fall between words where one can (a word longer
- * than a chunk is cut inside), and, unless asked otherwise, at every page boundary. The result
- * depends only on the text and the settings.
+ * sharing about {@code chunkOverlap} tokens. A cut falls at white space where the back half of the
+ * window has any, else between words as the tokenizer sees them (for scripts without spaces),
+ * else inside a word; and, unless asked otherwise, at every page boundary. The result depends only
+ * on the text and the settings.
  *
  * <p>The document text is the page texts joined by a form feed; offsets are UTF-16 positions in it.
  */
@@ -51,24 +52,54 @@ public final class TokenChunker {
     while (start < n) {
       int end = Math.min(start + settings.chunkSize(), n);
       if (end < n) {
-        int wordEnd = end;
-        while (wordEnd > start + 1 && !startsWord(tokens, wordEnd)) {
-          wordEnd--;
-        }
-        if (startsWord(tokens, wordEnd)) {
-          end = wordEnd;
-        }
+        end = bestCut(tokens, start + Math.max(1, (end - start) / 2), end, end);
       }
       chunks.add(chunk(docId, text, offset, tokens, start, end, chunks.size(), pageStarts));
       if (end == n) {
         break;
       }
-      int next = Math.max(end - settings.chunkOverlap(), start + 1);
-      while (next < end && !startsWord(tokens, next)) {
-        next++;
-      }
-      start = next;
+      int overlapStart = Math.max(end - settings.chunkOverlap(), start + 1);
+      start = firstCut(tokens, overlapStart, end);
     }
+  }
+
+  /**
+   * The last position in {@code [from, to]} to cut at: between whitespace-separated words if
+   * there is one, else between the tokenizer's words (scripts written without spaces), else
+   * {@code fallback}.
+   */
+  private static int bestCut(ModelTokenizer.Tokens tokens, int from, int to, int fallback) {
+    for (int i = to; i >= from; i--) {
+      if (afterWhitespace(tokens, i)) {
+        return i;
+      }
+    }
+    for (int i = to; i >= from; i--) {
+      if (startsWord(tokens, i)) {
+        return i;
+      }
+    }
+    return fallback;
+  }
+
+  /** The first position in {@code [from, to]} to start a chunk at, by the same preference. */
+  private static int firstCut(ModelTokenizer.Tokens tokens, int from, int to) {
+    for (int i = from; i <= to; i++) {
+      if (afterWhitespace(tokens, i)) {
+        return i;
+      }
+    }
+    for (int i = from; i <= to; i++) {
+      if (startsWord(tokens, i)) {
+        return i;
+      }
+    }
+    return from;
+  }
+
+  /** Whether white space separates token i from the one before. */
+  private static boolean afterWhitespace(ModelTokenizer.Tokens tokens, int i) {
+    return i == 0 || i == tokens.size() || tokens.starts()[i] > tokens.ends()[i - 1];
   }
 
   /** Whether token i begins a new word, so a cut before it splits no word. */

@@ -61,8 +61,10 @@ public final class PdfTextExtractor {
           throw new ExtractionException(FailureClass.REJECTED,
               "the document's permissions forbid text extraction (honourPermissions is on)");
         }
-        int pages = countPages(document);
-        List<String> texts = new ArrayList<>(new PageTextStripper().pageTexts(document));
+        List<PDPage> pageList = pages(document);
+        int pages = pageList.size();
+        List<String> texts =
+            new ArrayList<>(new PageTextStripper().pageTexts(document, pageList));
         texts.replaceAll(TextSanitizer::clean);
         boolean usable = hasUsableText(texts, pages);
         if (!usable && damage != null) {
@@ -195,10 +197,11 @@ public final class PdfTextExtractor {
   }
 
   /** The pages the page tree really holds, not what its /Count claims. */
-  private int countPages(PDDocument document) throws ExtractionException {
-    int pages = 0;
-    for (PDPage ignored : document.getPages()) {
-      if (++pages > settings.maxPages()) {
+  private List<PDPage> pages(PDDocument document) throws ExtractionException {
+    List<PDPage> pages = new ArrayList<>();
+    for (PDPage page : document.getPages()) {
+      pages.add(page);
+      if (pages.size() > settings.maxPages()) {
         throw new ExtractionException(FailureClass.TOO_LARGE,
             "more than " + settings.maxPages() + " pages");
       }

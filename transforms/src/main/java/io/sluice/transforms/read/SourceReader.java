@@ -7,7 +7,6 @@ import io.sluice.transforms.model.Source;
 import io.sluice.transforms.model.SourceDocument;
 import io.sluice.transforms.model.Stage;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,6 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.zip.ZipException;
 import org.apache.commons.compress.archivers.zip.UnsupportedZipFeatureException;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
@@ -52,7 +50,7 @@ final class SourceReader {
               "file is " + sizeBytes + " bytes, above the limit of " + limits.maxDocumentBytes()));
       return;
     }
-    try (InputStream in = opener.open()) {
+    try (InputStream in = new SourceStream(opener.open())) {
       if (isArchiveName(uri)) {
         expandArchive(uri, in, 1, new ArchiveBudget(), out);
       } else {
@@ -139,7 +137,10 @@ final class SourceReader {
       out.failure(Failure.ofUri(archiveUri, Stage.READ, failureClass,
           "archive unreadable after " + members + " members: " + e.getMessage()));
       return;
-    } catch (ZipException | EOFException e) {
+    } catch (SourceStream.SourceIoException e) {
+      throw e;
+    } catch (IOException e) {
+      // Whatever else the ZIP reader throws is about the archive's bytes, not their transport.
       out.failure(Failure.ofUri(archiveUri, Stage.READ, FailureClass.CORRUPT,
           "archive damaged or truncated after " + members + " members: " + e.getMessage()));
       return;

@@ -1,0 +1,160 @@
+package io.sluice.sinks.postgres;
+
+import static io.sluice.testing.TestDatabases.count;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import io.sluice.testing.TestDatabases;
+import io.sluice.transforms.model.Chunk;
+import io.sluice.transforms.model.DocumentRecord;
+import io.sluice.transforms.model.Failure;
+import io.sluice.transforms.model.FailureClass;
+import io.sluice.transforms.model.Source;
+import io.sluice.transforms.model.Stage;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.PCollection;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+
+public class PostgresWriteTest {
+  @Rule public final transient TestPipeline pipeline = TestPipeline.create();
+
+  private DatabaseConfig database;
+
+  @Before
+  public void database() throws Exception {
+    database = TestDatabases.fresh();
+  }
+
+  /** Each write is a pipeline of its own, as separate sluice runs are. */
+  private void writeDocuments(String runId, List<DocumentRecord> documents) {
+    Pipeline run = Pipeline.create(TestPipeline.testingPipelineOptions());
+    PCollection<Failure> failures = run.apply(Create.of(documents))
+        .apply(PostgresIO.writeDocuments().withDatabase(database).withRun(Fixtures.run(runId))
+            .withBatchSize(3));
+    PAssert.that(failures).empty();
+    run.run().waitUntilFinish();
+  }
+
+  private void writeFailures(String runId, List<Failure> failures) {
+    Pipeline run = Pipeline.create(TestPipeline.testingPipelineOptions());
+    run.apply(Create.of(failures))
+        .apply(PostgresIO.writeFailures().withDatabase(database).withRun(Fixtures.run(runId)));
+    run.run().waitUntilFinish();
+  }
+
+  private String checksum() throws Exception {
+    return StoreChecksum.report(StoreChecksum.compute(database));
+  }
+
+  @Test
+  public void writingTheSameDocumentsTwiceLeavesTheSameStores() throws Exception {
+    List<DocumentRecord> documents = List.of(
+        Fixtures.document("file:///a.pdf", "alpha", 7),
+        Fixtures.document("file:///b.pdf", "beta", 2),
+        Fixtures.document("file:///copy-of-a.pdf", "alpha", 7));
+    writeDocuments("run-1", documents);
+    String first = checksum();
+    writeDocuments("run-2", documents);
+
+    assertThat(checksum(), equalTo(first));
+    assertThat(count(database, "SELECT count(*) FROM ingestion.documents"), equalTo(2L));
+    assertThat(count(database, "SELECT count(*) FROM ingestion.sources"), equalTo(3L));
+    assertThat(count(database, "SELECT count(*) FROM indexing.chunks"), equalTo(9L));
+    assertThat(count(database, "SELECT count(*) FROM indexing.vectors"), equalTo(9L));
+    assertThat(count(database,
+        "SELECT count(*) FROM workflow.document_stages WHERE status = 'completed'"), equalTo(8L));
+    assertThat(count(database,
+        "SELECT count(*) FROM ingestion.sources WHERE last_seen_run_id = 'run-2'"), equalTo(3L));
+  }
+
+  @Test
+  public void aSourceWithNewBytesReplacesItsOldDocumentUnlessAnotherSourceHoldsIt()
+      throws Exception {
+    writeDocuments("run-1", List.of(
+        Fixtures.document("file:///a.pdf", "version one", 4),
+        Fixtures.document("file:///b.pdf", "shared", 3),
+        Fixtures.document("file:///c.pdf", "shared", 3)));
+    writeDocuments("run-2", List.of(
+        Fixtures.document("file:///a.pdf", "version two", 2),
+        Fixtures.document("file:///b.pdf", "b changed", 1)));
+
+    String oldDoc = Fixtures.source("x", "version one").docId();
+    String sharedDoc = Fixtures.source("x", "shared").docId();
+    assertThat(count(database,
+        "SELECT count(*) FROM indexing.chunks WHERE doc_id = '" + oldDoc + "'"), equalTo(0L));
+    assertThat(count(database,
+        "SELECT count(*) FROM ingestion.documents WHERE doc_id = '" + oldDoc + "'"), equalTo(0L));
+    assertThat(count(database,
+        "SELECT count(*) FROM indexing.chunks WHERE doc_id = '" + sharedDoc + "'"), equalTo(3L));
+    assertThat(count(database, "SELECT count(*) FROM indexing.vectors"), equalTo(2L + 3L + 1L));
+  }
+
+  @Test
+  public void failuresAreRecordedWithTheirClassAndNeverDowngradeAStoredDocument()
+      throws Exception {
+    DocumentRecord stored = Fixtures.document("file:///ok.pdf", "fine", 2);
+    writeDocuments("run-1", List.of(stored));
+    Source broken = Fixtures.source("file:///broken.pdf", "broken bytes");
+    writeFailures("run-1", List.of(
+        Failure.of(broken, Stage.EXTRACT, FailureClass.CORRUPT, "PDF cannot be parsed"),
+        Failure.ofUri("file:///x.zip!/../evil.pdf", Stage.READ, FailureClass.REJECTED,
+            "unsafe member name: path traversal (..)"),
+        // The same bytes as the stored document, failing elsewhere: the document stays ok.
+        Failure.of(new Source("file:///ok-again.pdf", stored.source().docId(), 1), Stage.EXTRACT,
+            FailureClass.TIMEOUT, "extraction took longer than 1 s")));
+
+    assertThat(count(database, "SELECT count(*) FROM observability.request_failures"),
+        equalTo(3L));
+    assertThat(count(database, "SELECT count(*) FROM ingestion.documents WHERE status = 'corrupt'"
+        + " AND doc_id = '" + broken.docId() + "'"), equalTo(1L));
+    assertThat(count(database, "SELECT count(*) FROM ingestion.documents WHERE status = 'ok'"),
+        equalTo(1L));
+    assertThat(count(database, "SELECT count(*) FROM workflow.document_stages"
+        + " WHERE status = 'failed' AND retryable = false AND error_class = 'corrupt'"),
+        equalTo(1L));
+    assertThat(count(database, "SELECT count(*) FROM workflow.document_stages"
+        + " WHERE doc_id = '" + stored.source().docId() + "' AND status = 'completed'"),
+        equalTo(4L));
+  }
+
+  @Test
+  public void aDocumentTheDatabaseRefusesComesOutAsAStoreFailure() {
+    DocumentRecord good = Fixtures.document("file:///good.pdf", "good", 1);
+    Chunk chunk = good.chunks().get(0);
+    Chunk impossible = new Chunk(chunk.chunkId(), chunk.page(), chunk.ordinal(), 10, 5,
+        chunk.tokenCount(), chunk.text(), chunk.textSha256(), chunk.embedding());
+    DocumentRecord refused = good.withChunks(List.of(impossible));
+
+    PCollection<Failure> failures = pipeline.apply(Create.of(List.of(refused)))
+        .apply(PostgresIO.writeDocuments().withDatabase(database).withRun(Fixtures.run("run-1")));
+    PAssert.that(failures).satisfies(found -> {
+      List<Failure> all = StreamSupport.stream(found.spliterator(), false).toList();
+      assertThat(all.size(), equalTo(1));
+      assertThat(all.get(0).stage(), equalTo(Stage.STORE));
+      assertThat(all.get(0).sourceUri(), equalTo("file:///good.pdf"));
+      assertThat(all.get(0).message(), containsString("chunks_check"));
+      return null;
+    });
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  public void theChecksumSeesContentButNotRunIds() throws Exception {
+    writeDocuments("run-1", List.of(Fixtures.document("file:///a.pdf", "alpha", 3)));
+    String before = checksum();
+    TestDatabases.execute(database, "UPDATE indexing.chunks SET run_id = 'other'");
+    assertThat(checksum(), equalTo(before));
+    TestDatabases.execute(database,
+        "UPDATE indexing.vectors SET embedding[1] = embedding[1] + 0.001");
+    assertThat(checksum(), not(equalTo(before)));
+  }
+}

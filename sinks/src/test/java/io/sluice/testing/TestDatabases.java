@@ -1,0 +1,59 @@
+package io.sluice.testing;
+
+import io.sluice.sinks.postgres.DatabaseConfig;
+import io.sluice.sinks.postgres.EmbeddedPostgresServer;
+import io.sluice.sinks.postgres.SchemaMigrations;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real PostgreSQL for tests: one embedded server per test JVM, and a fresh, migrated database
+ * on it for every caller, so tests never see each other's rows.
+ */
+public final class TestDatabases {
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+  private static EmbeddedPostgresServer server;
+
+  private TestDatabases() {}
+
+  public static synchronized DatabaseConfig fresh() throws SQLException {
+    if (server == null) {
+      try {
+        server = EmbeddedPostgresServer.startTemporary();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          server.close();
+        } catch (IOException ignored) {
+          // The JVM is going; the temporary data directory goes with it.
+        }
+      }));
+    }
+    DatabaseConfig database = server.database("sluice_test_" + DATABASES.incrementAndGet());
+    SchemaMigrations.migrate(database);
+    return database;
+  }
+
+  public static long count(DatabaseConfig database, String sql) throws SQLException {
+    try (Connection connection = database.connect();
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      result.next();
+      return result.getLong(1);
+    }
+  }
+
+  public static void execute(DatabaseConfig database, String sql) throws SQLException {
+    try (Connection connection = database.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+}

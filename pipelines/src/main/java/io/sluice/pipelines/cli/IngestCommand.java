@@ -3,6 +3,7 @@ package io.sluice.pipelines.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.pipelines.ingest.IngestOptions;
 import io.sluice.pipelines.ingest.IngestPipeline;
+import io.sluice.pipelines.ingest.PipelineMetrics;
 import io.sluice.samples.SampleCorpus;
 import io.sluice.sinks.postgres.RunContext;
 import io.sluice.sinks.postgres.RunLedger;
@@ -23,10 +24,6 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricQueryResults;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 
 /** {@code sluice ingest}: runs the ingest pipeline and reports what it did. */
 final class IngestCommand {
@@ -76,10 +73,10 @@ final class IngestCommand {
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("wall_seconds", seconds);
       summary.put("files_matched", files);
-      summary.put("documents_skipped", counter(result, SkipSettled.class, "documents_skipped"));
-      summary.put("pages_extracted", counter(result, ExtractText.class, "pages_extracted"));
-      summary.put("chunks_embedded", counter(result, EmbedChunks.class, "chunks_embedded"));
-      summary.put("documents_read", counter(result, ReadSources.class, "documents_read"));
+      summary.put("documents_skipped", PipelineMetrics.counter(result, SkipSettled.class, "documents_skipped"));
+      summary.put("pages_extracted", PipelineMetrics.counter(result, ExtractText.class, "pages_extracted"));
+      summary.put("chunks_embedded", PipelineMetrics.counter(result, EmbedChunks.class, "chunks_embedded"));
+      summary.put("documents_read", PipelineMetrics.counter(result, ReadSources.class, "documents_read"));
       summary.put("documents_pruned", pruned);
       summary.put("figures", figures);
       boolean done = state == PipelineResult.State.DONE;
@@ -120,19 +117,5 @@ final class IngestCommand {
           .count();
     }
     return files;
-  }
-
-  private static long counter(PipelineResult result, Class<?> namespace, String name) {
-    MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(namespace, name)).build());
-    long total = 0;
-    for (MetricResult<Long> counter : metrics.getCounters()) {
-      try {
-        total += counter.getCommitted();
-      } catch (UnsupportedOperationException e) {
-        total += counter.getAttempted();
-      }
-    }
-    return total;
   }
 }

@@ -1,0 +1,55 @@
+package io.sluice.pipelines;
+
+import io.sluice.pipelines.ingest.IngestOptions;
+import io.sluice.pipelines.ingest.IngestPipeline;
+import io.sluice.sinks.postgres.DatabaseConfig;
+import io.sluice.sinks.postgres.RunContext;
+import io.sluice.sinks.postgres.StoreChecksum;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.testing.TestPipeline;
+
+/** Runs the ingest pipeline on the DirectRunner, with its element checks on, and reads results. */
+final class Ingests {
+  private Ingests() {}
+
+  static PipelineResult run(DatabaseConfig database, List<String> inputs, String runId) {
+    IngestOptions options = TestPipeline.testingPipelineOptions().as(IngestOptions.class);
+    options.setRunId(runId);
+    Pipeline pipeline = Pipeline.create(options);
+    IngestPipeline.build(pipeline, options, inputs, database,
+        new RunContext(runId, IngestPipeline.indexVersion(options)));
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    return result;
+  }
+
+  static String checksum(DatabaseConfig database) throws SQLException {
+    return StoreChecksum.report(StoreChecksum.compute(database));
+  }
+
+  /** Two-column query results as a sorted map, for whole-table comparisons. */
+  static Map<String, String> map(DatabaseConfig database, String sql, String... parameters)
+      throws SQLException {
+    Map<String, String> rows = new TreeMap<>();
+    try (Connection connection = database.connect();
+        PreparedStatement query = connection.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        query.setString(i + 1, parameters[i]);
+      }
+      try (ResultSet result = query.executeQuery()) {
+        while (result.next()) {
+          rows.put(result.getString(1), result.getString(2));
+        }
+      }
+    }
+    return rows;
+  }
+}

@@ -1,6 +1,5 @@
 package io.sluice.transforms.model;
 
-import java.io.Serializable;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -18,7 +17,7 @@ public record Chunk(
     String text,
     String textSha256,
     @Nullable float[] embedding)
-    implements Serializable {
+ {
 
   public Chunk withEmbedding(float[] vector) {
     return new Chunk(

@@ -1,6 +1,5 @@
 package io.sluice.transforms.model;
 
-import java.io.Serializable;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -25,4 +24,4 @@ public record DocumentMetadata(
     boolean canPrint,
     boolean canModify,
     @Nullable String damage)
-    implements Serializable {}
+ {}

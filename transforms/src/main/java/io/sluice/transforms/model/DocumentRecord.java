@@ -1,19 +1,17 @@
 package io.sluice.transforms.model;
 
-import java.io.Serializable;
 import java.util.List;
 import org.apache.beam.sdk.coders.DefaultCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 
 /**
  * A document as it moves through extract, chunk and embed. Extraction fills the metadata and the
  * page texts; chunking replaces the page texts by chunks; embedding fills each chunk's vector.
  * A document without chunks after chunking is a {@code no_text} document.
  */
-@DefaultCoder(SerializableCoder.class)
+@DefaultCoder(DocumentRecordCoder.class)
 public record DocumentRecord(
     Source source, DocumentMetadata metadata, List<String> pageTexts, List<Chunk> chunks)
-    implements Serializable {
+ {
 
   public DocumentRecord {
     pageTexts = List.copyOf(pageTexts);

@@ -1,16 +1,14 @@
 package io.sluice.transforms.model;
 
-import java.io.Serializable;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.apache.beam.sdk.coders.DefaultCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 
 /**
  * A classified failure: which source, at which stage, of what class and why. {@code docId} is
  * known once the source's bytes were read (a damaged PDF) and absent for failures before that (a
  * traversal name in a ZIP, a truncated archive).
  */
-@DefaultCoder(SerializableCoder.class)
+@DefaultCoder(FailureCoder.class)
 public record Failure(
     String sourceUri,
     @Nullable String docId,
@@ -18,7 +16,7 @@ public record Failure(
     Stage stage,
     FailureClass failureClass,
     String message)
-    implements Serializable {
+ {
 
   public Failure {
     if (message == null || message.isBlank()) {

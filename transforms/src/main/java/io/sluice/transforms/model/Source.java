@@ -1,9 +1,10 @@
 package io.sluice.transforms.model;
 
-import java.io.Serializable;
+import org.apache.beam.sdk.coders.DefaultCoder;
 
 /**
  * Where a document came from and what it is: the source URI (a ZIP member is named
  * {@code archiveUri!/member/path}), the content-addressed {@code docId} and the size in bytes.
  */
-public record Source(String uri, String docId, long sizeBytes) implements Serializable {}
+@DefaultCoder(SourceCoder.class)
+public record Source(String uri, String docId, long sizeBytes) {}

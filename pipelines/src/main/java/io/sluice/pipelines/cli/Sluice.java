@@ -43,6 +43,15 @@ public final class Sluice {
       return args.length == 0 ? 2 : 0;
     }
     List<String> flags = Arrays.asList(args).subList(1, args.length);
+    if (flags.contains("--help")) {
+      Class<? extends PipelineOptions> type = switch (args[0]) {
+        case "ingest" -> IngestOptions.class;
+        case "status" -> StatusOptions.class;
+        default -> StoreOptions.class;
+      };
+      PipelineOptionsFactory.printHelp(out, type);
+      return 0;
+    }
     try {
       switch (args[0]) {
         case "ingest":

@@ -206,8 +206,7 @@ final class IngestRepository {
             token_count, text, text_sha256, run_id)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (chunk_id) DO NOTHING""")) {
-      int pending = 0;
-      for (Chunk chunk : chunks) {
+      executeInBatches(insert, chunks, chunk -> {
         insert.setString(1, chunk.chunkId());
         insert.setString(2, docId);
         insert.setInt(3, chunk.page());
@@ -218,15 +217,7 @@ final class IngestRepository {
         insert.setString(8, chunk.text());
         insert.setString(9, chunk.textSha256());
         insert.setString(10, run.runId());
-        insert.addBatch();
-        if (++pending == batchSize) {
-          insert.executeBatch();
-          pending = 0;
-        }
-      }
-      if (pending > 0) {
-        insert.executeBatch();
-      }
+      });
     }
   }
 
@@ -235,11 +226,11 @@ final class IngestRepository {
         INSERT INTO indexing.vectors (chunk_id, pipeline_run_id, dimension, embedding, run_id)
         VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (chunk_id, pipeline_run_id) DO NOTHING""")) {
-      int pending = 0;
-      for (Chunk chunk : chunks) {
+      executeInBatches(insert, chunks, chunk -> {
         float[] embedding = chunk.embedding();
         if (embedding == null) {
-          throw new IllegalStateException("chunk " + chunk.chunkId() + " reached the sink unembedded");
+          throw new IllegalStateException(
+              "chunk " + chunk.chunkId() + " reached the sink unembedded");
         }
         Float[] boxed = new Float[embedding.length];
         for (int i = 0; i < embedding.length; i++) {
@@ -251,15 +242,29 @@ final class IngestRepository {
         insert.setInt(3, embedding.length);
         insert.setArray(4, vector);
         insert.setString(5, run.runId());
-        insert.addBatch();
-        if (++pending == batchSize) {
-          insert.executeBatch();
-          pending = 0;
-        }
+      });
+    }
+  }
+
+  /** Binds one row's parameters. */
+  private interface RowBinder<T> {
+    void bind(T row) throws SQLException;
+  }
+
+  /** Adds every row to the statement's batch, sending a batch each {@code batchSize} rows. */
+  private <T> void executeInBatches(PreparedStatement statement, List<T> rows,
+      RowBinder<T> binder) throws SQLException {
+    int pending = 0;
+    for (T row : rows) {
+      binder.bind(row);
+      statement.addBatch();
+      if (++pending == batchSize) {
+        statement.executeBatch();
+        pending = 0;
       }
-      if (pending > 0) {
-        insert.executeBatch();
-      }
+    }
+    if (pending > 0) {
+      statement.executeBatch();
     }
   }
 

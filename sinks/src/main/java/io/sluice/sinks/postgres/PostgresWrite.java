@@ -3,7 +3,9 @@ package io.sluice.sinks.postgres;
 import io.sluice.transforms.model.Failure;
 import io.sluice.transforms.model.FailureClass;
 import io.sluice.transforms.model.Stage;
+import io.sluice.transforms.model.Source;
 import java.io.Serializable;
+import java.sql.Connection;
 import java.sql.SQLException;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -21,56 +23,57 @@ import org.apache.beam.sdk.values.PCollection;
  */
 public final class PostgresWrite<T> extends PTransform<PCollection<T>, PCollection<Failure>> {
 
-  /** How one kind of record is written, and how it is named when it cannot be. */
+  /** Writes one record inside the caller's transaction. */
   interface RecordWriter<T> extends Serializable {
-    void write(IngestRepository repository, java.sql.Connection connection, T record)
-        throws SQLException;
-
-    /** The source URI and doc_id a failure to write this record is filed under. */
-    Failure failure(T record, String message);
-
-    String metricName();
-
-    /**
-     * False for the writer of failures themselves: a failure that cannot be recorded has nowhere
-     * else to go, so it fails the bundle (the runner retries it) instead of vanishing.
-     */
-    default boolean hasFailureOutput() {
-      return true;
-    }
+    void write(IngestRepository repository, Connection connection, T record) throws SQLException;
   }
 
+  /** The source a record that cannot be written is filed under. */
+  interface SourceOf<T> extends Serializable {
+    Source of(T record);
+  }
+
+  private final String kind;
   private final RecordWriter<T> writer;
+  private final SourceOf<T> sourceOf;
   private final DatabaseConfig database;
   private final RunContext run;
   private final int batchSize;
   private final int maxRetries;
 
-  private PostgresWrite(RecordWriter<T> writer, DatabaseConfig database, RunContext run,
-      int batchSize, int maxRetries) {
+  private PostgresWrite(String kind, RecordWriter<T> writer, SourceOf<T> sourceOf,
+      DatabaseConfig database, RunContext run, int batchSize, int maxRetries) {
+    this.kind = kind;
     this.writer = writer;
+    this.sourceOf = sourceOf;
     this.database = database;
     this.run = run;
     this.batchSize = batchSize;
     this.maxRetries = maxRetries;
   }
 
-  static <T> PostgresWrite<T> of(RecordWriter<T> writer) {
-    return new PostgresWrite<>(writer, null, null, 500, 6);
+  /**
+   * A write of records of one {@code kind} (the metric prefix). A record that cannot be written
+   * becomes a store failure of {@code sourceOf(record)}; without {@code sourceOf} (the writer of
+   * failures themselves, which have nowhere else to go) it fails the bundle, and the runner
+   * retries it, instead of vanishing.
+   */
+  static <T> PostgresWrite<T> of(String kind, RecordWriter<T> writer, SourceOf<T> sourceOf) {
+    return new PostgresWrite<>(kind, writer, sourceOf, null, null, 500, 6);
   }
 
   public PostgresWrite<T> withDatabase(DatabaseConfig newDatabase) {
     if (newDatabase == null) {
       throw new IllegalArgumentException("database must not be null");
     }
-    return new PostgresWrite<>(writer, newDatabase, run, batchSize, maxRetries);
+    return new PostgresWrite<>(kind, writer, sourceOf, newDatabase, run, batchSize, maxRetries);
   }
 
   public PostgresWrite<T> withRun(RunContext newRun) {
     if (newRun == null) {
       throw new IllegalArgumentException("run must not be null");
     }
-    return new PostgresWrite<>(writer, database, newRun, batchSize, maxRetries);
+    return new PostgresWrite<>(kind, writer, sourceOf, database, newRun, batchSize, maxRetries);
   }
 
   /** Rows per JDBC batch (chunks and vectors of one document go in batches of this size). */
@@ -78,7 +81,7 @@ public final class PostgresWrite<T> extends PTransform<PCollection<T>, PCollecti
     if (rows <= 0) {
       throw new IllegalArgumentException("batchSize must be positive, got " + rows);
     }
-    return new PostgresWrite<>(writer, database, run, rows, maxRetries);
+    return new PostgresWrite<>(kind, writer, sourceOf, database, run, rows, maxRetries);
   }
 
   /** Retries of one record's transaction after transient errors before it is a failure. */
@@ -86,7 +89,7 @@ public final class PostgresWrite<T> extends PTransform<PCollection<T>, PCollecti
     if (retries < 0) {
       throw new IllegalArgumentException("maxRetries must not be negative, got " + retries);
     }
-    return new PostgresWrite<>(writer, database, run, batchSize, retries);
+    return new PostgresWrite<>(kind, writer, sourceOf, database, run, batchSize, retries);
   }
 
   @Override
@@ -94,12 +97,13 @@ public final class PostgresWrite<T> extends PTransform<PCollection<T>, PCollecti
     if (database == null || run == null) {
       throw new IllegalStateException("withDatabase(…) and withRun(…) are required");
     }
-    return records.apply("Write", ParDo.of(new WriteFn<>(writer, database, run, batchSize,
-        maxRetries)));
+    return records.apply("Write", ParDo.of(
+        new WriteFn<>(kind, writer, sourceOf, database, run, batchSize, maxRetries)));
   }
 
   private static final class WriteFn<T> extends DoFn<T, Failure> {
     private final RecordWriter<T> writer;
+    private final SourceOf<T> sourceOf;
     private final DatabaseConfig database;
     private final RunContext run;
     private final int batchSize;
@@ -110,15 +114,16 @@ public final class PostgresWrite<T> extends PTransform<PCollection<T>, PCollecti
     private transient RetryingConnection connection;
     private transient IngestRepository repository;
 
-    WriteFn(RecordWriter<T> writer, DatabaseConfig database, RunContext run, int batchSize,
-        int maxRetries) {
+    WriteFn(String kind, RecordWriter<T> writer, SourceOf<T> sourceOf, DatabaseConfig database,
+        RunContext run, int batchSize, int maxRetries) {
       this.writer = writer;
+      this.sourceOf = sourceOf;
       this.database = database;
       this.run = run;
       this.batchSize = batchSize;
       this.maxRetries = maxRetries;
-      this.written = Metrics.counter(PostgresWrite.class, writer.metricName() + "_written");
-      this.failed = Metrics.counter(PostgresWrite.class, writer.metricName() + "_failed");
+      this.written = Metrics.counter(PostgresWrite.class, kind + "_written");
+      this.failed = Metrics.counter(PostgresWrite.class, kind + "_failed");
       this.retries = Metrics.counter(PostgresWrite.class, "transaction_retries");
     }
 
@@ -143,11 +148,13 @@ public final class PostgresWrite<T> extends PTransform<PCollection<T>, PCollecti
         written.inc();
       } catch (SQLException e) {
         failed.inc();
-        if (!writer.hasFailureOutput()) {
+        if (sourceOf == null) {
           throw new IllegalStateException(
               "cannot record in PostgreSQL (" + database.maskedUrl() + "): " + record, e);
         }
-        failures.output(writer.failure(record, "cannot store in PostgreSQL: " + e.getMessage()));
+        Source source = sourceOf.of(record);
+        failures.output(new Failure(source.uri(), source.docId(), source.sizeBytes(), Stage.STORE,
+            FailureClass.IO_ERROR, "cannot store in PostgreSQL: " + e.getMessage()));
       }
     }
 
@@ -157,9 +164,5 @@ public final class PostgresWrite<T> extends PTransform<PCollection<T>, PCollecti
         connection.close();
       }
     }
-  }
-
-  static Failure storeFailure(String sourceUri, String docId, long size, String message) {
-    return new Failure(sourceUri, docId, size, Stage.STORE, FailureClass.IO_ERROR, message);
   }
 }

@@ -5,6 +5,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.junit.Assert.assertThrows;
 
 import io.sluice.testing.TestDatabases;
 import io.sluice.transforms.model.Chunk;
@@ -145,6 +146,18 @@ public class PostgresWriteTest {
       return null;
     });
     pipeline.run().waitUntilFinish();
+  }
+
+  @Test
+  public void aFailureThatCannotBeRecordedFailsTheRunInsteadOfVanishing() {
+    // A doc_id that is not a SHA-256 breaks the table's check constraint: a permanent error.
+    Failure unrecordable = Failure.of(new Source("file:///odd.pdf", "not-a-hash", 1),
+        Stage.EXTRACT, FailureClass.CORRUPT, "PDF cannot be parsed");
+    pipeline.apply(Create.of(List.of(unrecordable)))
+        .apply(PostgresIO.writeFailures().withDatabase(database).withRun(Fixtures.run("run-1")));
+    Pipeline.PipelineExecutionException error =
+        assertThrows(Pipeline.PipelineExecutionException.class, () -> pipeline.run());
+    assertThat(error.getMessage(), containsString("cannot record in PostgreSQL"));
   }
 
   @Test

@@ -74,10 +74,6 @@ public final class SentenceEmbedder {
     return LOADED.computeIfAbsent(spec, s -> new SentenceEmbedder(s, threads));
   }
 
-  public ModelSpec spec() {
-    return spec;
-  }
-
   /** One vector per text, in order, computed in parallel. */
   public List<float[]> embedAll(List<String> texts) {
     List<Future<float[]>> pending = new ArrayList<>(texts.size());

@@ -56,9 +56,4 @@ public record ExtractionSettings(
     return new ExtractionSettings(
         timeout, maxPages, honour, minTextCharacters, minTextPageFraction);
   }
-
-  public ExtractionSettings withMinTextCharacters(int characters) {
-    return new ExtractionSettings(
-        timeout, maxPages, honourPermissions, characters, minTextPageFraction);
-  }
 }

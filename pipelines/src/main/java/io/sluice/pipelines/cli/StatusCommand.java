@@ -6,7 +6,10 @@ import java.io.PrintStream;
 import java.sql.SQLException;
 import java.util.Map;
 
-/** {@code sluice status}: recent runs with their counts, or one run's full report. */
+/**
+ * {@code sluice status}: recent runs with their counts and the latest run's report (failures by
+ * class with examples), or one run's report with {@code --run=<id>}.
+ */
 final class StatusCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -20,9 +23,14 @@ final class StatusCommand {
       RunReport.print(out, runId, row.status(), ledger.figures(runId), payload(row));
       return;
     }
+    java.util.List<RunLedger.RunRow> runs = ledger.recentRuns(20);
+    if (runs.isEmpty()) {
+      out.println("no runs yet");
+      return;
+    }
     out.printf("%-36s  %-10s  %-19s  %8s  %8s  %8s  %8s%n", "run", "status", "started",
         "stored", "skipped", "chunks", "failures");
-    for (RunLedger.RunRow run : ledger.recentRuns(20)) {
+    for (RunLedger.RunRow run : runs) {
       RunLedger.RunFigures figures = ledger.figures(run.runId());
       Map<String, Object> payload = payload(run);
       out.printf("%-36s  %-10s  %-19s  %8d  %8s  %8d  %8d%n", run.runId(), run.status(),
@@ -31,6 +39,10 @@ final class StatusCommand {
           payload.getOrDefault("documents_skipped", "-"), figures.chunksWritten(),
           figures.failures());
     }
+    RunLedger.RunRow latest = runs.get(0);
+    out.println();
+    RunReport.print(out, latest.runId(), latest.status(), ledger.figures(latest.runId()),
+        payload(latest));
   }
 
   private static Map<String, Object> payload(RunLedger.RunRow row) throws SQLException {

@@ -61,8 +61,19 @@ public class SluiceCliTest {
 
     Outcome status = sluice("status", url);
     assertThat(status.exitCode(), equalTo(0));
-    assertThat(status.out().lines().filter(line -> line.contains("completed")).count(),
-        equalTo(2L));
+    assertThat(status.out().lines().filter(line -> line.matches("^\\S{36}  completed .*"))
+        .count(), equalTo(2L));
+    assertThat(status.out(), containsString("skipped (already settled)"));
+
+    Outcome firstReport = sluice("status", url, "--run=" + runId(first));
+    assertThat(firstReport.out(), containsString("encrypted"));
+    assertThat(firstReport.out(), containsString("locked.pdf"));
+  }
+
+  /** The run id a report starts with: "run <id> completed in …". */
+  private static String runId(Outcome ingest) {
+    return ingest.out().lines().filter(line -> line.startsWith("run ")).findFirst()
+        .orElseThrow().split(" ")[1];
   }
 
   @Test

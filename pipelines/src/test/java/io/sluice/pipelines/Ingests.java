@@ -14,14 +14,21 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.TestPipeline;
 
-/** Runs the ingest pipeline on the DirectRunner, with its element checks on, and reads results. */
+/**
+ * Runs the ingest pipeline (on the DirectRunner with its element checks on, unless runner flags
+ * say otherwise) and reads results.
+ */
 final class Ingests {
   private Ingests() {}
 
-  static PipelineResult run(DatabaseConfig database, List<String> inputs, String runId) {
-    IngestOptions options = TestPipeline.testingPipelineOptions().as(IngestOptions.class);
+  static PipelineResult run(DatabaseConfig database, List<String> inputs, String runId,
+      String... runnerFlags) {
+    IngestOptions options = runnerFlags.length == 0
+        ? TestPipeline.testingPipelineOptions().as(IngestOptions.class)
+        : PipelineOptionsFactory.fromArgs(runnerFlags).as(IngestOptions.class);
     options.setRunId(runId);
     Pipeline pipeline = Pipeline.create(options);
     IngestPipeline.build(pipeline, options, inputs, database,

@@ -17,7 +17,7 @@ public class FlinkParityTest {
   @Rule public final TemporaryFolder folder = new TemporaryFolder();
 
   @Test
-  public void directRunnerAndFlinkMiniClusterStoreTheSame() throws Exception {
+  public void directRunnerAndFlinkMiniClusterInBatchAndStreamingModeStoreTheSame() throws Exception {
     Path input = folder.getRoot().toPath();
     SampleCorpus.writeTo(input);
     List<String> inputs = List.of(input.toString());
@@ -29,5 +29,13 @@ public class FlinkParityTest {
         "--parallelism=2");
 
     assertThat(Ingests.checksum(flink), equalTo(Ingests.checksum(direct)));
+
+    // Streaming mode with checkpoints and the continuous match, as on a cluster.
+    DatabaseConfig streaming = TestDatabases.fresh();
+    Ingests.run(streaming, inputs, "flink-streaming", "--runner=FlinkRunner",
+        "--flinkMaster=[local]", "--parallelism=2", "--streaming=true",
+        "--checkpointingInterval=2000", "--shutdownSourcesAfterIdleMs=1000",
+        "--pollIntervalSeconds=1", "--stopAfterIdleSeconds=3");
+    assertThat(Ingests.checksum(streaming), equalTo(Ingests.checksum(direct)));
   }
 }

@@ -102,6 +102,26 @@ public interface IngestOptions extends StoreOptions {
 
   void setPrune(boolean value);
 
+  @Description("Keep watching the inputs and ingest new or changed files as they appear; the job "
+      + "runs until cancelled (implies --streaming=true).")
+  @Default.Boolean(false)
+  boolean getWatch();
+
+  void setWatch(boolean value);
+
+  @Description("In streaming mode, seconds between two matches of the inputs.")
+  @Default.Integer(5)
+  int getPollIntervalSeconds();
+
+  void setPollIntervalSeconds(int value);
+
+  @Description("In streaming mode without --watch, stop matching once no new file has appeared "
+      + "for this many seconds.")
+  @Default.Integer(15)
+  int getStopAfterIdleSeconds();
+
+  void setStopAfterIdleSeconds(int value);
+
   @Description("Run id (a new UUID when absent).")
   String getRunId();
 

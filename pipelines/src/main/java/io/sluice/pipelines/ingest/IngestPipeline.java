@@ -19,6 +19,7 @@ import io.sluice.transforms.read.ReadSources;
 import java.time.Duration;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
@@ -57,7 +58,7 @@ public final class IngestPipeline {
     }
 
     WithFailures.Result<PCollection<SourceDocument>, Failure> sources =
-        pipeline.apply("Read sources", ReadSources.from(inputs).withLimits(limits));
+        pipeline.apply("Read sources", readSources(options, inputs, limits));
     PCollectionTuple ledger = sources.output()
         .apply("Skip settled", PostgresIO.skipSettled().withDatabase(database).withRun(run));
     WithFailures.Result<PCollection<DocumentRecord>, Failure> extracted =
@@ -78,6 +79,21 @@ public final class IngestPipeline {
         .and(unstoredSightings)
         .apply("All failures", Flatten.pCollections())
         .apply("Store failures", PostgresIO.writeFailures().withDatabase(database).withRun(run));
+  }
+
+  /**
+   * A one-shot match in batch mode. In streaming mode (Flink with checkpoints, or --watch) the
+   * match is continuous, so that its progress lives in the runner's state and a restored job
+   * goes on with the files it had not seen; it stops after an idle period unless watching.
+   */
+  private static ReadSources readSources(
+      IngestOptions options, List<String> inputs, ReadLimits limits) {
+    ReadSources read = ReadSources.from(inputs).withLimits(limits);
+    if (!options.getWatch() && !options.as(StreamingOptions.class).isStreaming()) {
+      return read;
+    }
+    return read.continuously(Duration.ofSeconds(options.getPollIntervalSeconds()),
+        options.getWatch() ? null : Duration.ofSeconds(options.getStopAfterIdleSeconds()));
   }
 
   private static ChunkingSettings chunking(IngestOptions options) {

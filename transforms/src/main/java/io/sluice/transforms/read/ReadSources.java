@@ -3,6 +3,7 @@ package io.sluice.transforms.read;
 import io.sluice.transforms.model.Failure;
 import io.sluice.transforms.model.SourceDocument;
 import java.nio.channels.Channels;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -16,17 +17,24 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Watch;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Reads the given inputs (files, folders, globs on any Beam file system) into source documents:
  * PDFs as they are, ZIP archives member by member within {@link ReadLimits}. Whatever cannot be
  * read becomes a classified {@link Failure} on the failure output.
+ *
+ * <p>By default the inputs are matched once. {@link #continuously} keeps matching them: new files,
+ * and files whose modification time changed, are read as they appear. The match keeps what it has
+ * seen in the runner's state, so a job restored from a checkpoint or savepoint goes on with the
+ * files it had not yet read.
  *
  * <pre>{@code
  * WithFailures.Result<PCollection<SourceDocument>, Failure> sources =
@@ -41,10 +49,15 @@ public final class ReadSources
 
   private final List<String> inputs;
   private final ReadLimits limits;
+  private final @Nullable Duration pollInterval;
+  private final @Nullable Duration stopAfterIdle;
 
-  private ReadSources(List<String> inputs, ReadLimits limits) {
+  private ReadSources(List<String> inputs, ReadLimits limits, @Nullable Duration pollInterval,
+      @Nullable Duration stopAfterIdle) {
     this.inputs = List.copyOf(inputs);
     this.limits = limits;
+    this.pollInterval = pollInterval;
+    this.stopAfterIdle = stopAfterIdle;
   }
 
   public static ReadSources from(List<String> inputs) {
@@ -56,14 +69,28 @@ public final class ReadSources
         throw new IllegalArgumentException("an input is blank: " + inputs);
       }
     }
-    return new ReadSources(inputs, ReadLimits.defaults());
+    return new ReadSources(inputs, ReadLimits.defaults(), null, null);
   }
 
   public ReadSources withLimits(ReadLimits newLimits) {
     if (newLimits == null) {
       throw new IllegalArgumentException("limits must not be null");
     }
-    return new ReadSources(inputs, newLimits);
+    return new ReadSources(inputs, newLimits, pollInterval, stopAfterIdle);
+  }
+
+  /**
+   * Matches the inputs every {@code poll}; stops matching once no new file has appeared for
+   * {@code stopAfterIdle}, or never when it is null (watching a folder for good).
+   */
+  public ReadSources continuously(Duration poll, @Nullable Duration stopAfterIdle) {
+    if (poll == null || poll.isNegative() || poll.isZero()) {
+      throw new IllegalArgumentException("the poll interval must be positive, got " + poll);
+    }
+    if (stopAfterIdle != null && (stopAfterIdle.isNegative() || stopAfterIdle.isZero())) {
+      throw new IllegalArgumentException("stopAfterIdle must be positive, got " + stopAfterIdle);
+    }
+    return new ReadSources(inputs, limits, poll, stopAfterIdle);
   }
 
   @Override
@@ -78,10 +105,24 @@ public final class ReadSources
     PCollectionTuple read =
         begin
             .apply("Inputs", Create.of(patterns))
-            .apply("Match", FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD))
+            .apply("Match", match())
             .apply("Read", ParDo.of(new ReadFn(limits, explicitFiles))
                 .withOutputTags(DOCUMENTS, TupleTagList.of(FAILURES)));
     return WithFailures.Result.of(read, DOCUMENTS, FAILURES);
+  }
+
+  private FileIO.MatchAll match() {
+    FileIO.MatchAll once =
+        FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD);
+    if (pollInterval == null) {
+      return once;
+    }
+    Watch.Growth.TerminationCondition<String, ?> stop = stopAfterIdle == null
+        ? Watch.Growth.never()
+        : Watch.Growth.afterTimeSinceNewOutput(
+            org.joda.time.Duration.millis(stopAfterIdle.toMillis()));
+    // Updated files count as new: a file overwritten with new bytes is an updated source.
+    return once.continuously(org.joda.time.Duration.millis(pollInterval.toMillis()), stop, true);
   }
 
   /** Reads each matched file; skips names that are neither PDF nor ZIP unless named explicitly. */

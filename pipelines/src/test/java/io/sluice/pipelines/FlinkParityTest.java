@@ -34,8 +34,7 @@ public class FlinkParityTest {
     DatabaseConfig streaming = TestDatabases.fresh();
     Ingests.run(streaming, inputs, "flink-streaming", "--runner=FlinkRunner",
         "--flinkMaster=[local]", "--parallelism=2", "--streaming=true",
-        "--checkpointingInterval=2000", "--shutdownSourcesAfterIdleMs=1000",
-        "--pollIntervalSeconds=1", "--stopAfterIdleSeconds=3");
+        "--checkpointingInterval=2000", "--pollIntervalSeconds=1", "--stopAfterIdleSeconds=2");
     assertThat(Ingests.checksum(streaming), equalTo(Ingests.checksum(direct)));
   }
 }

@@ -30,6 +30,7 @@ final class Ingests {
         ? TestPipeline.testingPipelineOptions().as(IngestOptions.class)
         : PipelineOptionsFactory.fromArgs(runnerFlags).as(IngestOptions.class);
     options.setRunId(runId);
+    IngestPipeline.prepare(options);
     Pipeline pipeline = Pipeline.create(options);
     IngestPipeline.build(pipeline, options, inputs, database,
         new RunContext(runId, IngestPipeline.indexVersion(options)));

@@ -78,6 +78,22 @@ public final class SampleCorpus {
     return written;
   }
 
+  /**
+   * Writes {@code count} manuals of {@code pages} pages of English each ({@code manual-001.pdf}
+   * …), different from one another and the same on every call: a corpus of a chosen size for
+   * resume tests and benchmarks.
+   */
+  public static List<Path> writeManuals(Path directory, int count, int pages) throws IOException {
+    Files.createDirectories(directory);
+    List<Path> written = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      Path path = directory.resolve(String.format("manual-%03d.pdf", i));
+      Files.write(path, textPdf("Manual " + i, handbookPages(pages, new Random(SEED + 1000 + i))));
+      written.add(path);
+    }
+    return written;
+  }
+
   /** A text PDF with one page per entry, lines wrapped to the page width. */
   public static byte[] textPdf(String title, List<String> pages) throws IOException {
     try (PDDocument document = new PDDocument()) {

@@ -36,9 +36,7 @@ final class IngestCommand {
       options.setRunId(UUID.randomUUID().toString());
     }
     String runId = options.getRunId();
-    if (options.getWatch()) {
-      options.as(org.apache.beam.sdk.options.StreamingOptions.class).setStreaming(true);
-    }
+    IngestPipeline.prepare(options);
     FileSystems.setDefaultPipelineOptions(options);
     List<String> inputs = inputs(options, log);
     long files = countMatches(inputs);

@@ -34,9 +34,22 @@ final class RunnerConfigs {
     if (name == null && runnerGiven) {
       return rest;
     }
-    List<String> expanded = new ArrayList<>(flags(name == null ? DEFAULT : name));
+    // Beam refuses a flag given twice, so a flag the user gives replaces the config's line.
+    java.util.Set<String> given = new java.util.HashSet<>();
+    rest.forEach(arg -> given.add(flagName(arg)));
+    List<String> expanded = new ArrayList<>();
+    for (String flag : flags(name == null ? DEFAULT : name)) {
+      if (!given.contains(flagName(flag))) {
+        expanded.add(flag);
+      }
+    }
     expanded.addAll(rest);
     return expanded;
+  }
+
+  private static String flagName(String arg) {
+    int equals = arg.indexOf('=');
+    return equals < 0 ? arg : arg.substring(0, equals);
   }
 
   private static List<String> flags(String name) throws IOException {

@@ -37,7 +37,7 @@ public final class Sluice {
     System.exit(run(args, System.out, System.err));
   }
 
-  static int run(String[] args, PrintStream out, PrintStream log) {
+  public static int run(String[] args, PrintStream out, PrintStream log) {
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
       out.println(USAGE);
       return args.length == 0 ? 2 : 0;

@@ -18,6 +18,7 @@ import io.sluice.transforms.read.ReadLimits;
 import io.sluice.transforms.read.ReadSources;
 import java.time.Duration;
 import java.util.List;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -39,6 +40,27 @@ public final class IngestPipeline {
     ChunkingSettings chunking = chunking(options);
     return new IndexVersion(chunking.model().name(), chunking.model().dimension(),
         chunking.chunkSize(), chunking.chunkOverlap(), "model-tokens", chunking.acrossPages());
+  }
+
+  /**
+   * Settles runner options that follow from sluice's own. In streaming mode on Flink the job ends
+   * only when its sources shut down after being idle; they must not shut down while the
+   * continuous match is still polling, or Beam's operator spins through the match's timers in
+   * its finish phase, busy and deaf to checkpoint barriers and to cancellation. So unless set
+   * explicitly, sources shut down a margin after the match stops; with --watch, never.
+   */
+  public static void prepare(IngestOptions options) {
+    if (options.getWatch()) {
+      options.as(StreamingOptions.class).setStreaming(true);
+    }
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+    if (options.getWatch()) {
+      flink.setShutdownSourcesAfterIdleMs(Long.MAX_VALUE);
+    } else if (flink.getShutdownSourcesAfterIdleMs() < 0) {
+      long afterMatchStops =
+          options.getStopAfterIdleSeconds() + 2L * options.getPollIntervalSeconds() + 5;
+      flink.setShutdownSourcesAfterIdleMs(afterMatchStops * 1000);
+    }
   }
 
   public static void build(

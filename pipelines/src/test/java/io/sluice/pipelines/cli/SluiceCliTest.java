@@ -8,9 +8,6 @@ import static org.hamcrest.Matchers.not;
 import io.sluice.samples.SampleCorpus;
 import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.testing.TestDatabases;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.Before;
@@ -24,9 +21,6 @@ public class SluiceCliTest {
   private DatabaseConfig database;
   private Path input;
 
-  /** What one command printed and returned. */
-  private record Outcome(int exitCode, String out, String log) {}
-
   @Before
   public void setUp() throws Exception {
     database = TestDatabases.fresh();
@@ -34,46 +28,35 @@ public class SluiceCliTest {
     SampleCorpus.writeTo(input);
   }
 
-  private static Outcome sluice(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream log = new ByteArrayOutputStream();
-    int code = Sluice.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(log, true, StandardCharsets.UTF_8));
-    return new Outcome(code, out.toString(StandardCharsets.UTF_8),
-        log.toString(StandardCharsets.UTF_8));
+  private static CliRun sluice(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   public void ingestReportsThenChecksumAndStatusAgree() {
     String url = "--databaseUrl=" + database.jdbcUrl();
-    Outcome first = sluice("ingest", "--input=" + input, url);
+    CliRun first = sluice("ingest", "--input=" + input, url);
     assertThat(first.log(), first.exitCode(), equalTo(0));
     assertThat(first.out(), containsString("documents stored"));
     assertThat(first.out(), containsString("encrypted"));
-    Outcome checksum = sluice("checksum", url);
+    CliRun checksum = sluice("checksum", url);
     assertThat(checksum.exitCode(), equalTo(0));
     assertThat(checksum.out().lines().count(), equalTo(8L));
 
-    Outcome second = sluice("ingest", "--input=" + input, url);
+    CliRun second = sluice("ingest", "--input=" + input, url);
     assertThat(second.exitCode(), equalTo(0));
     assertThat(second.out(), containsString("embeddings computed 0 "));
     assertThat(sluice("checksum", url).out(), equalTo(checksum.out()));
 
-    Outcome status = sluice("status", url);
+    CliRun status = sluice("status", url);
     assertThat(status.exitCode(), equalTo(0));
     assertThat(status.out().lines().filter(line -> line.matches("^\\S{36}  completed .*"))
         .count(), equalTo(2L));
     assertThat(status.out(), containsString("skipped (already settled)"));
 
-    Outcome firstReport = sluice("status", url, "--run=" + runId(first));
+    CliRun firstReport = sluice("status", url, "--run=" + first.runId());
     assertThat(firstReport.out(), containsString("encrypted"));
     assertThat(firstReport.out(), containsString("locked.pdf"));
-  }
-
-  /** The run id a report starts with: "run <id> completed in …". */
-  private static String runId(Outcome ingest) {
-    return ingest.out().lines().filter(line -> line.startsWith("run ")).findFirst()
-        .orElseThrow().split(" ")[1];
   }
 
   @Test
@@ -82,7 +65,7 @@ public class SluiceCliTest {
     assertThat(sluice("ingest", "--input=" + input, url).exitCode(), equalTo(0));
     long before = TestDatabases.count(database, "SELECT count(*) FROM ingestion.documents");
     Files.delete(input.resolve("multilingual.pdf"));
-    Outcome pruned = sluice("ingest", "--input=" + input, url, "--prune=true");
+    CliRun pruned = sluice("ingest", "--input=" + input, url, "--prune=true");
     assertThat(pruned.exitCode(), equalTo(0));
     assertThat(pruned.out(), containsString("documents pruned"));
     assertThat(TestDatabases.count(database, "SELECT count(*) FROM ingestion.documents"),
@@ -93,21 +76,21 @@ public class SluiceCliTest {
 
   @Test
   public void mistakesGetOneClearLineAndExitCodeTwo() {
-    Outcome missing = sluice("ingest", "--input=" + input.resolve("nope.pdf"),
+    CliRun missing = sluice("ingest", "--input=" + input.resolve("nope.pdf"),
         "--databaseUrl=" + database.jdbcUrl());
     assertThat(missing.exitCode(), equalTo(2));
     assertThat(missing.log(), containsString("input not found"));
 
-    Outcome unknownFlag = sluice("ingest", "--chunkSise=10");
+    CliRun unknownFlag = sluice("ingest", "--chunkSise=10");
     assertThat(unknownFlag.exitCode(), equalTo(2));
     assertThat(unknownFlag.log(), containsString("chunkSise"));
 
-    Outcome tooLarge = sluice("ingest", "--input=" + input, "--chunkSize=500",
+    CliRun tooLarge = sluice("ingest", "--input=" + input, "--chunkSize=500",
         "--databaseUrl=" + database.jdbcUrl());
     assertThat(tooLarge.exitCode(), equalTo(2));
     assertThat(tooLarge.log(), containsString("chunkSize must be between 1 and 126"));
 
-    Outcome badUrl = sluice("checksum", "--databaseUrl=postgres://user:secret@host/db");
+    CliRun badUrl = sluice("checksum", "--databaseUrl=postgres://user:secret@host/db");
     assertThat(badUrl.exitCode(), equalTo(2));
     assertThat(badUrl.log(), not(containsString("secret")));
 

@@ -1,0 +1,164 @@
+package io.sluice.pipelines.flink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.rules.ExternalResource;
+
+/**
+ * A real Flink standalone cluster for tests, started and stopped with the project's own script
+ * (runner-configs/flink-cluster.sh) on free ports, and driven through Flink's REST API.
+ */
+final class FlinkCluster extends ExternalResource {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path home;
+  private final int taskManagers;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private int restPort;
+  private int rpcPort;
+
+  FlinkCluster(Path home, int taskManagers) {
+    this.home = home;
+    this.taskManagers = taskManagers;
+  }
+
+  @Override
+  protected void before() throws Throwable {
+    restPort = freePort();
+    rpcPort = freePort();
+    script("start", "--taskmanagers=" + taskManagers);
+  }
+
+  @Override
+  protected void after() {
+    try {
+      script("stop");
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException("cannot stop the Flink cluster in " + home, e);
+    }
+  }
+
+  /** The host and REST port the FlinkRunner submits to. */
+  String master() {
+    return "127.0.0.1:" + restPort;
+  }
+
+  Path savepoints() {
+    return home.resolve("savepoints");
+  }
+
+  /** SIGKILL, as a crashed machine or the kernel's OOM killer would. */
+  void killTaskManager(int index) throws IOException, InterruptedException {
+    script("kill-taskmanager", Integer.toString(index));
+  }
+
+  void startTaskManager() throws IOException, InterruptedException {
+    script("start-taskmanager");
+  }
+
+  /** Whether the job with this id is still running. */
+  boolean isRunning(String jobId) throws Exception {
+    return get("/jobs/" + jobId).path("state").asText().equals("RUNNING");
+  }
+
+  /** The id of the one running job, waiting up to a minute for it to appear. */
+  String runningJob() throws Exception {
+    for (int i = 0; i < 120; i++) {
+      for (JsonNode job : get("/jobs/overview").path("jobs")) {
+        if (job.path("state").asText().equals("RUNNING")) {
+          return job.path("jid").asText();
+        }
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("no job started running within a minute");
+  }
+
+  /** Stops the job with a savepoint and returns the savepoint's path. */
+  String stopWithSavepoint(String jobId) throws Exception {
+    JsonNode trigger = post("/jobs/" + jobId + "/stop",
+        "{\"targetDirectory\":\"" + savepoints().toUri() + "\",\"drain\":false}");
+    String requestId = trigger.path("request-id").asText();
+    for (int i = 0; i < 240; i++) {
+      JsonNode status = get("/jobs/" + jobId + "/savepoints/" + requestId);
+      if (status.path("status").path("id").asText().equals("COMPLETED")) {
+        JsonNode operation = status.path("operation");
+        if (operation.has("failure-cause")) {
+          throw new IllegalStateException("savepoint failed: " + operation.path("failure-cause"));
+        }
+        return operation.path("location").asText();
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("the savepoint did not complete within two minutes");
+  }
+
+  /** Cancels every job still running, so that one test's leftover cannot starve the next. */
+  void cancelAll() throws Exception {
+    for (JsonNode job : get("/jobs/overview").path("jobs")) {
+      if (!job.path("state").asText().matches("FINISHED|CANCELED|FAILED")) {
+        cancel(job.path("jid").asText());
+      }
+    }
+  }
+
+  void cancel(String jobId) throws Exception {
+    http.send(HttpRequest.newBuilder(uri("/jobs/" + jobId + "?mode=cancel"))
+        .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private JsonNode get(String path) throws Exception {
+    return JSON.readTree(http.send(HttpRequest.newBuilder(uri(path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+  }
+
+  private JsonNode post(String path, String body) throws Exception {
+    return JSON.readTree(http.send(HttpRequest.newBuilder(uri(path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + restPort + path);
+  }
+
+  private void script(String... args) throws IOException, InterruptedException {
+    Path script = Path.of(System.getProperty("sluice.projectDir", "..")).toAbsolutePath()
+        .resolve("runner-configs/flink-cluster.sh").normalize();
+    ProcessBuilder builder = new ProcessBuilder(
+        concat(List.of("bash", script.toString()), List.of(args)))
+        .redirectErrorStream(true)
+        .redirectOutput(home.resolve("script.log").toFile());
+    builder.environment().put("SLUICE_FLINK_HOME", home.toString());
+    builder.environment().put("SLUICE_FLINK_REST_PORT", Integer.toString(restPort));
+    builder.environment().put("SLUICE_FLINK_RPC_PORT", Integer.toString(rpcPort));
+    home.toFile().mkdirs();
+    Process process = builder.start();
+    if (!process.waitFor(3, TimeUnit.MINUTES) || process.exitValue() != 0) {
+      process.destroyForcibly();
+      throw new IllegalStateException("flink-cluster.sh " + String.join(" ", args)
+          + " failed; see " + home.resolve("script.log"));
+    }
+  }
+
+  private static List<String> concat(List<String> first, List<String> second) {
+    return java.util.stream.Stream.concat(first.stream(), second.stream()).toList();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package io.sluice.pipelines.flink;
+
+import static io.sluice.testing.TestDatabases.count;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThan;
+
+import io.sluice.pipelines.cli.CliRun;
+import io.sluice.samples.SampleCorpus;
+import io.sluice.sinks.postgres.DatabaseConfig;
+import io.sluice.sinks.postgres.StoreChecksum;
+import io.sluice.testing.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.junit.After;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * sluice on a real Flink standalone cluster (one JobManager, one TaskManager with two slots,
+ * started by the project's own script): the same stores as the DirectRunner, and resume from a
+ * checkpoint after a TaskManager is killed, from a savepoint after a stop, and a watched folder
+ * ingested as files arrive, each ending with the stores of one clean run.
+ */
+public class FlinkClusterIT {
+  private static final int MANUALS = 60;
+  private static final int PAGES = 8;
+
+  @ClassRule public static final TemporaryFolder FOLDER = new TemporaryFolder();
+  @ClassRule public static final FlinkCluster CLUSTER = new FlinkCluster(home(), 1);
+
+  private static Path home() {
+    try {
+      return Files.createTempDirectory("sluice-flink-it");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @After
+  public void cancelLeftovers() throws Exception {
+    CLUSTER.cancelAll();
+  }
+
+  /** The flink-cluster runner config, pointed at the test cluster, with short test timings. */
+  private static String[] ingest(DatabaseConfig database, List<Path> inputs, String runId,
+      String... more) {
+    List<String> args = new ArrayList<>(List.of("ingest", "--runnerConfig=flink-cluster",
+        "--flinkMaster=" + CLUSTER.master(),
+        "--filesToStage=" + System.getProperty("sluice.jobJar"),
+        "--databaseUrl=" + database.jdbcUrl(), "--runId=" + runId,
+        "--checkpointingInterval=2000", "--pollIntervalSeconds=1"));
+    inputs.forEach(input -> args.add("--input=" + input));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  private static String directRunChecksum(List<Path> inputs) throws Exception {
+    DatabaseConfig reference = TestDatabases.fresh();
+    List<String> args = new ArrayList<>(List.of("ingest", "--databaseUrl=" + reference.jdbcUrl()));
+    inputs.forEach(input -> args.add("--input=" + input));
+    assertThat(CliRun.of(args.toArray(String[]::new)).exitCode(), equalTo(0));
+    return StoreChecksum.report(StoreChecksum.compute(reference));
+  }
+
+  private static long stored(DatabaseConfig database) {
+    try {
+      return count(database, "SELECT count(*) FROM workflow.document_stages"
+          + " WHERE stage = 'store' AND status = 'completed'");
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void waitUntil(String what, LongSupplier value, long atLeast) throws Exception {
+    for (int i = 0; i < 600; i++) {
+      if (value.getAsLong() >= atLeast) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("timed out waiting for " + what + " to reach " + atLeast);
+  }
+
+  @Test
+  public void aClusterRunStoresWhatTheDirectRunnerStores() throws Exception {
+    Path samples = FOLDER.newFolder("samples").toPath();
+    SampleCorpus.writeTo(samples);
+    DatabaseConfig database = TestDatabases.fresh();
+    CliRun run = CliRun.of(ingest(database, List.of(samples), "cluster-parity",
+        "--stopAfterIdleSeconds=2"));
+    assertThat(run.log(), run.exitCode(), equalTo(0));
+    assertThat(StoreChecksum.report(StoreChecksum.compute(database)),
+        equalTo(directRunChecksum(List.of(samples))));
+  }
+
+  @Test
+  public void aKilledTaskManagerIsRecoveredFromTheLastCheckpoint() throws Exception {
+    Path manuals = FOLDER.newFolder("crash").toPath();
+    SampleCorpus.writeManuals(manuals, MANUALS, PAGES);
+    DatabaseConfig database = TestDatabases.fresh();
+    CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(
+        () -> CliRun.of(ingest(database, List.of(manuals), "crash-run",
+            "--stopAfterIdleSeconds=4")));
+    waitUntil("documents stored", () -> stored(database), 10);
+    long storedBeforeCrash = stored(database);
+    CLUSTER.killTaskManager(1);
+    CLUSTER.startTaskManager();
+    CliRun finished = run.get(10, TimeUnit.MINUTES);
+
+    assertThat(finished.log(), finished.exitCode(), equalTo(0));
+    assertThat(storedBeforeCrash, lessThan((long) MANUALS));
+    assertThat(stored(database), equalTo((long) MANUALS));
+    long storedTwice = count(database, "SELECT count(*) FROM workflow.document_stages"
+        + " WHERE stage = 'store' AND attempts > 1");
+    System.out.printf("TaskManager killed after %d of %d documents were stored; %d documents "
+        + "were stored a second time after the restart%n", storedBeforeCrash, MANUALS, storedTwice);
+    assertThat(StoreChecksum.report(StoreChecksum.compute(database)),
+        equalTo(directRunChecksum(List.of(manuals))));
+  }
+
+  @Test
+  public void aJobStoppedWithASavepointResumesWithOnlyUnfinishedAndNewFiles() throws Exception {
+    Path manuals = FOLDER.newFolder("savepoint").toPath();
+    Path later = FOLDER.newFolder("savepoint-later").toPath();
+    SampleCorpus.writeManuals(manuals, MANUALS, PAGES);
+    DatabaseConfig database = TestDatabases.fresh();
+    // The match must still be polling at the savepoint, so that the resumed job sees new files.
+    CompletableFuture<CliRun> first = CompletableFuture.supplyAsync(
+        () -> CliRun.of(ingest(database, List.of(manuals, later), "before-savepoint",
+            "--stopAfterIdleSeconds=20")));
+    waitUntil("documents stored", () -> stored(database), 10);
+    String savepoint = CLUSTER.stopWithSavepoint(CLUSTER.runningJob());
+    CliRun stopped = first.get(5, TimeUnit.MINUTES);
+    assertThat(stopped.log(), stopped.exitCode(), equalTo(0));
+    // Savepoints are aligned: what was matched before the barrier is stored before the stop.
+    long storedBeforeStop = stored(database);
+
+    // Three new files, different from the others (fewer pages), arrive while the job is down.
+    SampleCorpus.writeManuals(later, 3, 2);
+    CliRun resumed = CliRun.of(ingest(database, List.of(manuals, later), "after-savepoint",
+        "--stopAfterIdleSeconds=4", "--savepointPath=" + savepoint));
+    assertThat(resumed.log(), resumed.exitCode(), equalTo(0));
+
+    assertThat(stored(database), equalTo(MANUALS + 3L));
+    long storedAfterResume = count(database, "SELECT count(*) FROM workflow.document_stages"
+        + " WHERE stage = 'store' AND run_id = 'after-savepoint'");
+    System.out.printf("stop-with-savepoint: %d of %d documents stored before the stop; the "
+        + "resumed job stored %d (3 new)%n", storedBeforeStop, MANUALS, storedAfterResume);
+    assertThat(storedAfterResume, equalTo(MANUALS + 3L - storedBeforeStop));
+    assertThat(count(database, "SELECT count(*) FROM workflow.document_stages WHERE stage ="
+        + " 'extract' AND run_id = 'after-savepoint'"), equalTo(storedAfterResume));
+    assertThat(count(database, "SELECT count(*) FROM workflow.document_stages"
+        + " WHERE stage = 'store' AND attempts > 1"), equalTo(0L));
+    assertThat(StoreChecksum.report(StoreChecksum.compute(database)),
+        equalTo(directRunChecksum(List.of(manuals, later))));
+  }
+
+  @Test
+  public void aWatchedFolderIsIngestedAsFilesArriveWithoutRestartingTheJob() throws Exception {
+    Path inbox = FOLDER.newFolder("inbox").toPath();
+    Path staging = FOLDER.newFolder("staging").toPath();
+    List<Path> arrivals = SampleCorpus.writeManuals(staging, 2, 2);
+    DatabaseConfig database = TestDatabases.fresh();
+    CompletableFuture<CliRun> watching = CompletableFuture.supplyAsync(
+        () -> CliRun.of(ingest(database, List.of(inbox), "watch", "--watch=true")));
+    String job = CLUSTER.runningJob();
+    for (int i = 0; i < arrivals.size(); i++) {
+      Path arrival = arrivals.get(i);
+      // Moved in whole, as a careful producer does, so the watcher never sees half a file.
+      Files.move(arrival, inbox.resolve(arrival.getFileName()));
+      waitUntil("the new file stored", () -> stored(database), i + 1);
+      assertThat(CLUSTER.isRunning(job), equalTo(true));
+    }
+    assertThat(count(database, "SELECT count(*) FROM indexing.chunks"), greaterThan(0L));
+    CLUSTER.cancel(job);
+    watching.get(2, TimeUnit.MINUTES);
+  }
+}

@@ -97,40 +97,28 @@ public final class PostgresWrite<T> extends PTransform<PCollection<T>, PCollecti
     if (database == null || run == null) {
       throw new IllegalStateException("withDatabase(…) and withRun(…) are required");
     }
-    return records.apply("Write", ParDo.of(
-        new WriteFn<>(kind, writer, sourceOf, database, run, batchSize, maxRetries)));
+    return records.apply("Write", ParDo.of(new WriteFn<>(this)));
   }
 
+  /** Writes with the configuration of its transform, as Beam's own IO connectors do. */
   private static final class WriteFn<T> extends DoFn<T, Failure> {
-    private final RecordWriter<T> writer;
-    private final SourceOf<T> sourceOf;
-    private final DatabaseConfig database;
-    private final RunContext run;
-    private final int batchSize;
-    private final int maxRetries;
+    private final PostgresWrite<T> spec;
     private final Counter written;
     private final Counter failed;
-    private final Counter retries;
+    private final Counter retries = Metrics.counter(PostgresWrite.class, "transaction_retries");
     private transient RetryingConnection connection;
     private transient IngestRepository repository;
 
-    WriteFn(String kind, RecordWriter<T> writer, SourceOf<T> sourceOf, DatabaseConfig database,
-        RunContext run, int batchSize, int maxRetries) {
-      this.writer = writer;
-      this.sourceOf = sourceOf;
-      this.database = database;
-      this.run = run;
-      this.batchSize = batchSize;
-      this.maxRetries = maxRetries;
-      this.written = Metrics.counter(PostgresWrite.class, kind + "_written");
-      this.failed = Metrics.counter(PostgresWrite.class, kind + "_failed");
-      this.retries = Metrics.counter(PostgresWrite.class, "transaction_retries");
+    WriteFn(PostgresWrite<T> spec) {
+      this.spec = spec;
+      this.written = Metrics.counter(PostgresWrite.class, spec.kind + "_written");
+      this.failed = Metrics.counter(PostgresWrite.class, spec.kind + "_failed");
     }
 
     @Setup
     public void setup() throws SQLException, InterruptedException {
-      connection = new RetryingConnection(database, maxRetries, retries);
-      repository = new IngestRepository(run, batchSize);
+      connection = new RetryingConnection(spec.database, spec.maxRetries, retries);
+      repository = new IngestRepository(spec.run, spec.batchSize);
       connection.inTransaction(c -> {
         repository.registerIndexVersion(c);
         return null;
@@ -142,17 +130,17 @@ public final class PostgresWrite<T> extends PTransform<PCollection<T>, PCollecti
         throws InterruptedException {
       try {
         connection.inTransaction(c -> {
-          writer.write(repository, c, record);
+          spec.writer.write(repository, c, record);
           return null;
         });
         written.inc();
       } catch (SQLException e) {
         failed.inc();
-        if (sourceOf == null) {
+        if (spec.sourceOf == null) {
           throw new IllegalStateException(
-              "cannot record in PostgreSQL (" + database.maskedUrl() + "): " + record, e);
+              "cannot record in PostgreSQL (" + spec.database.maskedUrl() + "): " + record, e);
         }
-        Source source = sourceOf.of(record);
+        Source source = spec.sourceOf.of(record);
         failures.output(new Failure(source.uri(), source.docId(), source.sizeBytes(), Stage.STORE,
             FailureClass.IO_ERROR, "cannot store in PostgreSQL: " + e.getMessage()));
       }

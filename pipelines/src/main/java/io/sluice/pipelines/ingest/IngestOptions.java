@@ -122,6 +122,55 @@ public interface IngestOptions extends StoreOptions {
 
   void setStopAfterIdleSeconds(int value);
 
+  @Description("ArangoDB server (http://host:8529). When given, every document is also written "
+      + "to ArangoDB as a graph, before PostgreSQL marks it completed.")
+  String getArangoUrl();
+
+  void setArangoUrl(String value);
+
+  @Description("ArangoDB database.")
+  @Default.String("sluice")
+  String getArangoDatabase();
+
+  void setArangoDatabase(String value);
+
+  @Description("ArangoDB user; the password comes from the environment variable ARANGO_PASSWORD "
+      + "or from --arangoPasswordFile, never from a flag.")
+  @Default.String("root")
+  String getArangoUser();
+
+  void setArangoUser(String value);
+
+  @Description("File holding the ArangoDB password (instead of ARANGO_PASSWORD).")
+  String getArangoPasswordFile();
+
+  void setArangoPasswordFile(String value);
+
+  @Description("Create the ArangoDB database when it is missing.")
+  @Default.Boolean(true)
+  boolean getArangoCreateDatabase();
+
+  void setArangoCreateDatabase(boolean value);
+
+  @Description("Driver protocol: HTTP2_JSON (default), HTTP_JSON (HTTP/1.1), HTTP2_VPACK, "
+      + "HTTP_VPACK.")
+  @Default.String("HTTP2_JSON")
+  String getArangoProtocol();
+
+  void setArangoProtocol(String value);
+
+  @Description("Documents per ArangoDB batch (their chunks and edges go with them).")
+  @Default.Integer(500)
+  int getArangoBatchDocuments();
+
+  void setArangoBatchDocuments(int value);
+
+  @Description("Approximate bytes per ArangoDB batch.")
+  @Default.Long(4L << 20)
+  long getArangoBatchBytes();
+
+  void setArangoBatchBytes(long value);
+
   @Description("Run id (a new UUID when absent).")
   String getRunId();
 

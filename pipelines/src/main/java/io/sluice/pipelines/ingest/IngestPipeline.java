@@ -1,5 +1,7 @@
 package io.sluice.pipelines.ingest;
 
+import io.sluice.sinks.arango.ArangoConfig;
+import io.sluice.sinks.arango.ArangoWrite;
 import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.sinks.postgres.PostgresIO;
 import io.sluice.sinks.postgres.RunContext;
@@ -18,6 +20,7 @@ import io.sluice.transforms.read.ReadLimits;
 import io.sluice.transforms.read.ReadSources;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.StreamingOptions;
@@ -29,6 +32,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 
 /**
  * The ingest pipeline: read sources, skip what the ledger says is settled, extract, chunk, embed,
+ * write the graph to ArangoDB when one is configured,
  * and write documents, sightings and failures to PostgreSQL. Every failure of every stage reaches
  * the failure sink.
  */
@@ -86,16 +90,30 @@ public final class IngestPipeline {
     WithFailures.Result<PCollection<DocumentRecord>, Failure> extracted =
         ledger.get(SkipSettled.PENDING)
             .apply("Extract text", ExtractText.create().withSettings(extraction));
-    PCollection<Failure> unstoredDocuments = extracted.output()
+    PCollection<DocumentRecord> embedded = extracted.output()
         .apply("Chunk", ChunkText.with(chunking))
-        .apply("Embed", embed)
+        .apply("Embed", embed);
+    // With ArangoDB, documents reach PostgreSQL, whose ledger marks them completed, only once
+    // the graph has them: a document ArangoDB refused is retried by the next run, never skipped.
+    PCollectionList<Failure> failures = PCollectionList.empty(pipeline);
+    Optional<ArangoConfig> arango = ArangoSettings.from(options);
+    if (arango.isPresent()) {
+      WithFailures.Result<PCollection<DocumentRecord>, Failure> graph = embedded.apply(
+          "Store graph", ArangoWrite.to(arango.get())
+              .withIndexVersion(run.pipelineRunId(), chunking.model().name())
+              .withMaxBatchDocuments(options.getArangoBatchDocuments())
+              .withMaxBatchBytes(options.getArangoBatchBytes()));
+      embedded = graph.output();
+      failures = failures.and(graph.failures());
+    }
+    PCollection<Failure> unstoredDocuments = embedded
         .apply("Store documents", PostgresIO.writeDocuments()
             .withDatabase(database).withRun(run).withBatchSize(options.getBatchSize()));
     PCollection<Failure> unstoredSightings = ledger.get(SkipSettled.SETTLED)
         .apply("Record sightings",
             PostgresIO.recordSightings().withDatabase(database).withRun(run));
 
-    PCollectionList.of(sources.failures())
+    failures.and(sources.failures())
         .and(extracted.failures())
         .and(unstoredDocuments)
         .and(unstoredSightings)

@@ -12,22 +12,22 @@ import java.util.List;
 import java.util.Random;
 
 /** Embedded documents made up for sink tests: deterministic chunks and vectors from a seed text. */
-final class Fixtures {
-  static final IndexVersion VERSION = new IndexVersion("test-model", 8, 50, 5, "model-tokens", false);
+public final class Fixtures {
+  public static final IndexVersion VERSION = new IndexVersion("test-model", 8, 50, 5, "model-tokens", false);
 
   private Fixtures() {}
 
-  static RunContext run(String runId) {
+  public static RunContext run(String runId) {
     return new RunContext(runId, VERSION);
   }
 
-  static Source source(String uri, String content) {
+  public static Source source(String uri, String content) {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
     return new Source(uri, Keys.docId(bytes), bytes.length);
   }
 
   /** A document of {@code chunks} chunks whose vectors depend only on the content. */
-  static DocumentRecord document(String uri, String content, int chunks) {
+  public static DocumentRecord document(String uri, String content, int chunks) {
     Source source = source(uri, content);
     Random random = new Random(content.hashCode());
     List<Chunk> list = new ArrayList<>();

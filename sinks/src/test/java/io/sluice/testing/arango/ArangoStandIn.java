@@ -58,7 +58,8 @@ public final class ArangoStandIn implements AutoCloseable {
   private volatile int failureStatus = 503;
   private final AtomicInteger dropsLeft = new AtomicInteger();
   private volatile Duration delay = Duration.ZERO;
-  private final Map<String, Integer> itemErrors = new ConcurrentHashMap<>();
+  /** Per key: the error number to answer with, and how many more times. */
+  private final Map<String, int[]> itemErrors = new ConcurrentHashMap<>();
 
   /** One collection: its type and documents in key order. */
   private record StoredCollection(String name, int type, Map<String, ObjectNode> documents) {}
@@ -110,7 +111,12 @@ public final class ArangoStandIn implements AutoCloseable {
 
   /** Writing a document with this key fails with this ArangoDB error number, until cleared. */
   public void failKey(String key, int errorNum) {
-    itemErrors.put(key, errorNum);
+    failKey(key, errorNum, Integer.MAX_VALUE);
+  }
+
+  /** Writing a document with this key fails with this error number the next {@code times}. */
+  public void failKey(String key, int errorNum, int times) {
+    itemErrors.put(key, new int[] {errorNum, times});
   }
 
   public void clearFaults() {
@@ -340,9 +346,11 @@ public final class ArangoStandIn implements AutoCloseable {
     } else {
       key = keyNode.asText();
     }
-    Integer injected = itemErrors.get(key);
+    int[] injected = itemErrors.computeIfPresent(key,
+        (k, fault) -> fault[1] <= 0 ? null : new int[] {fault[0], fault[1] - 1});
     if (injected != null) {
-      return itemError(injected, injected == 1200 ? "write-write conflict" : "injected error");
+      return itemError(injected[0],
+          injected[0] == 1200 ? "write-write conflict" : "injected error");
     }
     if (collection.type() == EDGE_COLLECTION
         && (!document.path("_from").isTextual() || !document.path("_to").isTextual())) {

@@ -1,0 +1,103 @@
+package io.sluice.pipelines;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+
+import io.sluice.pipelines.cli.CliRun;
+import io.sluice.samples.SampleCorpus;
+import io.sluice.sinks.arango.ArangoGraph;
+import io.sluice.sinks.postgres.DatabaseConfig;
+import io.sluice.testing.TestDatabases;
+import io.sluice.testing.arango.ArangoStandIn;
+import io.sluice.transforms.keys.Keys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Ingest into PostgreSQL and ArangoDB (the wire-level stand-in) from the same records: both
+ * stores hold the same documents and chunks, and a document ArangoDB refuses is neither marked
+ * completed nor lost: the next run stores it.
+ */
+public class ArangoIngestTest {
+  @Rule public final TemporaryFolder folder = new TemporaryFolder();
+  private ArangoStandIn arango;
+  private DatabaseConfig database;
+  private Path input;
+  private Path passwordFile;
+
+  @Before
+  public void setUp() throws Exception {
+    arango = ArangoStandIn.start("root", "graph-secret");
+    database = TestDatabases.fresh();
+    input = folder.newFolder("input").toPath();
+    SampleCorpus.writeTo(input);
+    passwordFile = folder.newFile("arango-password").toPath();
+    Files.writeString(passwordFile, "graph-secret\n");
+  }
+
+  @After
+  public void tearDown() {
+    arango.close();
+  }
+
+  private CliRun ingest() {
+    return CliRun.of("ingest", "--input=" + input, "--databaseUrl=" + database.jdbcUrl(),
+        "--arangoUrl=http://127.0.0.1:" + arango.port(), "--arangoProtocol=HTTP_JSON",
+        "--arangoPasswordFile=" + passwordFile, "--arangoBatchDocuments=2");
+  }
+
+  private Set<String> completedInPostgres() throws Exception {
+    return Ingests.map(database, "SELECT d.doc_id, d.status FROM ingestion.documents d"
+        + " JOIN workflow.document_stages s USING (doc_id)"
+        + " WHERE s.stage = 'store' AND s.status = 'completed'").keySet();
+  }
+
+  private Set<String> chunksInPostgres() throws Exception {
+    return Ingests.map(database, "SELECT chunk_id, doc_id FROM indexing.chunks").keySet();
+  }
+
+  private Set<String> inArango(String collection) {
+    return arango.documents("sluice", collection).keySet();
+  }
+
+  @Test
+  public void bothStoresHoldTheSameDocumentsAndChunks() throws Exception {
+    CliRun first = ingest();
+    assertThat(first.log(), first.exitCode(), equalTo(0));
+    assertThat(completedInPostgres().size(), greaterThan(0));
+    assertThat(inArango(ArangoGraph.DOCUMENTS), equalTo(completedInPostgres()));
+    assertThat(inArango(ArangoGraph.CHUNKS), equalTo(chunksInPostgres()));
+    assertThat(inArango(ArangoGraph.HAS_CHUNK).size(), equalTo(chunksInPostgres().size()));
+
+    CliRun second = ingest();
+    assertThat(second.exitCode(), equalTo(0));
+    assertThat(inArango(ArangoGraph.DOCUMENTS), equalTo(completedInPostgres()));
+    assertThat(inArango(ArangoGraph.CHUNKS), equalTo(chunksInPostgres()));
+  }
+
+  @Test
+  public void aDocumentArangoRefusesIsRetriedByTheNextRunNotSkipped() throws Exception {
+    String multilingual = Keys.docId(Files.readAllBytes(input.resolve("multilingual.pdf")));
+    arango.failKey(multilingual, 1221);
+    CliRun refused = ingest();
+    assertThat(refused.exitCode(), equalTo(0));
+    assertThat(completedInPostgres().contains(multilingual), equalTo(false));
+    assertThat(TestDatabases.count(database, "SELECT count(*) FROM observability.request_failures"
+        + " WHERE stage = 'store' AND retryable AND message LIKE '%ArangoDB%error 1221%'"),
+        equalTo(1L));
+
+    arango.clearFaults();
+    CliRun retried = ingest();
+    assertThat(retried.exitCode(), equalTo(0));
+    assertThat(completedInPostgres().contains(multilingual), equalTo(true));
+    assertThat(inArango(ArangoGraph.DOCUMENTS), equalTo(completedInPostgres()));
+    assertThat(inArango(ArangoGraph.CHUNKS), equalTo(chunksInPostgres()));
+  }
+}

@@ -1,0 +1,173 @@
+package io.sluice.sinks.arango;
+
+import com.arangodb.ArangoDBException;
+import com.arangodb.ArangoDatabase;
+import com.arangodb.entity.DocumentCreateEntity;
+import com.arangodb.entity.ErrorEntity;
+import com.arangodb.entity.MultiDocumentEntity;
+import com.arangodb.model.DocumentCreateOptions;
+import com.arangodb.model.OverwriteMode;
+import io.sluice.transforms.model.DocumentRecord;
+import io.sluice.transforms.model.Failure;
+import io.sluice.transforms.model.FailureClass;
+import io.sluice.transforms.model.Stage;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.util.BackOff;
+import org.apache.beam.sdk.util.BackOffUtils;
+import org.apache.beam.sdk.util.FluentBackoff;
+import org.apache.beam.sdk.util.Sleeper;
+
+/**
+ * Writes a batch of documents to ArangoDB in an order that makes a half-written document
+ * impossible to mistake for a whole one: chunks first, then edges, then the document vertices
+ * (marked complete), each only for documents whose earlier rows all landed.
+ *
+ * <p>Writes replace ({@code overwriteMode=replace}), so a replay rewrites the same keys. Errors of
+ * a whole request (503s the driver gave up on, timeouts, a connection cut mid-answer) and
+ * write-write conflicts of single items (1200) are retried with exponential backoff; any other
+ * per-item error, which ArangoDB reports inside a successful answer and the driver does not
+ * throw for, fails its document with the error number and message.
+ */
+final class ArangoBatchWriter {
+  private static final int WRITE_WRITE_CONFLICT = 1200;
+  private static final DocumentCreateOptions REPLACE =
+      new DocumentCreateOptions().overwriteMode(OverwriteMode.replace).silent(false);
+  @SuppressWarnings("unchecked")
+  private static final Class<Map<String, Object>> ROW = (Class<Map<String, Object>>) (Class<?>) Map.class;
+
+  private final Counter documentsWritten = Metrics.counter(ArangoWrite.class, "documents_written");
+  private final Counter chunksWritten = Metrics.counter(ArangoWrite.class, "chunks_written");
+  private final Counter edgesWritten = Metrics.counter(ArangoWrite.class, "edges_written");
+  private final Counter requestsRetried = Metrics.counter(ArangoWrite.class, "requests_retried");
+  private final Counter itemsFailed = Metrics.counter(ArangoWrite.class, "items_failed");
+
+  private final ArangoDatabase database;
+  private final String indexVersion;
+  private final String model;
+  private final FluentBackoff backoff;
+
+  ArangoBatchWriter(ArangoDatabase database, String indexVersion, String model, int maxRetries) {
+    this.database = database;
+    this.indexVersion = indexVersion;
+    this.model = model;
+    this.backoff = FluentBackoff.DEFAULT.withMaxRetries(maxRetries)
+        .withInitialBackoff(org.joda.time.Duration.millis(100))
+        .withMaxBackoff(org.joda.time.Duration.standardSeconds(5));
+  }
+
+  /** Writes the batch; returns a failure for every document that could not be written whole. */
+  List<Failure> write(List<DocumentRecord> batch) throws InterruptedException {
+    Map<String, String> failed = new LinkedHashMap<>();
+    Map<String, DocumentRecord> byDocId = new LinkedHashMap<>();
+    batch.forEach(document -> byDocId.putIfAbsent(document.source().docId(), document));
+
+    writeRows(ArangoGraph.CHUNKS, byDocId.values(),
+        document -> ArangoRecords.chunks(document, indexVersion, model), failed, chunksWritten);
+    writeRows(ArangoGraph.HAS_CHUNK, byDocId.values(), ArangoRecords::hasChunkEdges, failed,
+        edgesWritten);
+    writeRows(ArangoGraph.NEXT_CHUNK, byDocId.values(), ArangoRecords::nextChunkEdges, failed,
+        edgesWritten);
+    writeRows(ArangoGraph.DOCUMENTS, byDocId.values(),
+        document -> List.of(ArangoRecords.documentVertex(document, indexVersion)), failed,
+        documentsWritten);
+
+    List<Failure> failures = new ArrayList<>();
+    for (DocumentRecord document : batch) {
+      String reason = failed.get(document.source().docId());
+      if (reason != null) {
+        failures.add(Failure.of(document.source(), Stage.STORE, FailureClass.IO_ERROR,
+            "cannot store in ArangoDB: " + reason));
+      }
+    }
+    return failures;
+  }
+
+  /**
+   * Writes the rows of every document not yet failed into one collection; records the documents
+   * whose rows failed for good.
+   */
+  private void writeRows(String collection, Iterable<DocumentRecord> documents,
+      Function<DocumentRecord, List<Map<String, Object>>> rowsOf, Map<String, String> failed,
+      Counter written) throws InterruptedException {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    Map<String, String> owner = new HashMap<>();
+    for (DocumentRecord document : documents) {
+      if (!failed.containsKey(document.source().docId())) {
+        for (Map<String, Object> row : rowsOf.apply(document)) {
+          rows.add(row);
+          owner.put((String) row.get("_key"), document.source().docId());
+        }
+      }
+    }
+    BackOff attempts = backoff.backoff();
+    while (!rows.isEmpty()) {
+      MultiDocumentEntity<DocumentCreateEntity<Map<String, Object>>> answer;
+      try {
+        answer = database.collection(collection).insertDocuments(rows, REPLACE, ROW);
+      } catch (ArangoDBException e) {
+        if (!isTransient(e) || !BackOffUtils.next(Sleeper.DEFAULT, attempts)) {
+          rows.forEach(row -> failed.putIfAbsent(owner.get((String) row.get("_key")),
+              describe(e)));
+          itemsFailed.inc(rows.size());
+          return;
+        }
+        requestsRetried.inc();
+        continue;
+      }
+      written.inc(answer.getDocuments().size());
+      rows = retryableRows(rows, answer, owner, failed);
+      if (!rows.isEmpty() && !BackOffUtils.next(Sleeper.DEFAULT, attempts)) {
+        rows.forEach(row -> failed.putIfAbsent(owner.get((String) row.get("_key")),
+            "write-write conflict persisted after retries"));
+        itemsFailed.inc(rows.size());
+        return;
+      }
+    }
+  }
+
+  /**
+   * The rows to send again: those that hit a write-write conflict. Other per-item errors fail
+   * their document. The answer lists items in request order, errors in place.
+   */
+  private List<Map<String, Object>> retryableRows(List<Map<String, Object>> rows,
+      MultiDocumentEntity<DocumentCreateEntity<Map<String, Object>>> answer,
+      Map<String, String> owner, Map<String, String> failed) {
+    List<Map<String, Object>> again = new ArrayList<>();
+    List<Object> items = answer.getDocumentsAndErrors();
+    for (int i = 0; i < items.size() && i < rows.size(); i++) {
+      if (items.get(i) instanceof ErrorEntity error) {
+        if (error.getErrorNum() == WRITE_WRITE_CONFLICT) {
+          again.add(rows.get(i));
+        } else {
+          itemsFailed.inc();
+          failed.putIfAbsent(owner.get((String) rows.get(i).get("_key")),
+              "error " + error.getErrorNum() + ": " + error.getErrorMessage());
+        }
+      }
+    }
+    return again;
+  }
+
+  /** A whole request that may succeed later: no answer at all, or an overloaded server. */
+  static boolean isTransient(ArangoDBException e) {
+    Integer status = e.getResponseCode();
+    if (status != null) {
+      return status == 503 || status == 408 || status == 429 || status == 502 || status == 504
+          || Integer.valueOf(WRITE_WRITE_CONFLICT).equals(e.getErrorNum());
+    }
+    return true;
+  }
+
+  private static String describe(ArangoDBException e) {
+    return e.getErrorNum() != null
+        ? "error " + e.getErrorNum() + ": " + e.getErrorMessage()
+        : String.valueOf(e.getMessage());
+  }
+}

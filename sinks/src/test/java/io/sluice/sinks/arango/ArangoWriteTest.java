@@ -1,0 +1,123 @@
+package io.sluice.sinks.arango;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.arangodb.Protocol;
+import io.sluice.sinks.postgres.Fixtures;
+import io.sluice.testing.arango.ArangoStandIn;
+import io.sluice.transforms.model.Chunk;
+import io.sluice.transforms.model.DocumentRecord;
+import io.sluice.transforms.model.Failure;
+import io.sluice.transforms.model.Stage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.PCollection;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+/** The ArangoDB sink through the real driver against the wire-level stand-in, faults included. */
+public class ArangoWriteTest {
+  private static final DocumentRecord LONG = Fixtures.document("file:///long.pdf", "long", 5);
+  private static final DocumentRecord SHORT = Fixtures.document("file:///short.pdf", "short", 2);
+  private static final DocumentRecord EMPTY = Fixtures.document("file:///scan.pdf", "scan", 0);
+
+  private ArangoStandIn standIn;
+  private ArangoConfig config;
+
+  @Before
+  public void start() throws Exception {
+    standIn = ArangoStandIn.start("root", "secret");
+    config = new ArangoConfig("http://127.0.0.1:" + standIn.port(), "sluice", "root", "secret",
+        Protocol.HTTP_JSON, true);
+  }
+
+  @After
+  public void stop() {
+    standIn.close();
+  }
+
+  private ArangoWrite sink() {
+    return ArangoWrite.to(config).withIndexVersion("iv-test", "test-model")
+        .withMaxBatchDocuments(2);
+  }
+
+  /** One pipeline run writing the documents; returns the failures it produced. */
+  private List<Failure> write(List<DocumentRecord> documents) {
+    Pipeline pipeline = Pipeline.create(TestPipeline.testingPipelineOptions());
+    List<Failure> collected = new ArrayList<>();
+    PCollection<Failure> failures =
+        pipeline.apply(Create.of(documents)).apply(sink()).failures();
+    PAssert.that(failures).satisfies(found -> {
+      StreamSupport.stream(found.spliterator(), false).forEach(FAILURES::add);
+      return null;
+    });
+    FAILURES.clear();
+    pipeline.run().waitUntilFinish();
+    collected.addAll(FAILURES);
+    return collected;
+  }
+
+  /** PAssert runs in the pipeline's threads; the DirectRunner shares this JVM. */
+  private static final List<Failure> FAILURES =
+      java.util.Collections.synchronizedList(new ArrayList<>());
+
+  private Set<String> keys(String collection) {
+    return standIn.documents("sluice", collection).keySet();
+  }
+
+  private static Set<String> chunkIds(DocumentRecord... documents) {
+    return java.util.Arrays.stream(documents).flatMap(d -> d.chunks().stream())
+        .map(Chunk::chunkId).collect(Collectors.toSet());
+  }
+
+  @Test
+  public void replayingTheSameDocumentsLeavesTheSameKeysAndEdges() {
+    assertThat(write(List.of(LONG, SHORT, EMPTY)), equalTo(List.of()));
+    Set<String> edges = Set.copyOf(keys(ArangoGraph.HAS_CHUNK));
+    assertThat(write(List.of(LONG, SHORT, EMPTY)), equalTo(List.of()));
+
+    assertThat(keys(ArangoGraph.DOCUMENTS), equalTo(Set.of(LONG.source().docId(),
+        SHORT.source().docId(), EMPTY.source().docId())));
+    assertThat(keys(ArangoGraph.CHUNKS), equalTo(chunkIds(LONG, SHORT, EMPTY)));
+    assertThat(keys(ArangoGraph.HAS_CHUNK), equalTo(edges));
+    assertThat(edges.size(), equalTo(7));
+    assertThat(keys(ArangoGraph.NEXT_CHUNK).size(), equalTo(4 + 1));
+    assertThat(standIn.documents("sluice", ArangoGraph.DOCUMENTS).values().stream()
+        .allMatch(vertex -> vertex.path("complete").asBoolean()), equalTo(true));
+  }
+
+  @Test
+  public void outagesDroppedConnectionsAndConflictsEndWithNothingLostOrDoubled() {
+    standIn.failNext(5, 503);
+    standIn.failKey(SHORT.chunks().get(1).chunkId(), 1200, 2);
+    assertThat(write(List.of(LONG, SHORT)), equalTo(List.of()));
+    standIn.dropNext(2);
+    assertThat(write(List.of(EMPTY, LONG)), equalTo(List.of()));
+
+    assertThat(keys(ArangoGraph.CHUNKS), equalTo(chunkIds(LONG, SHORT)));
+    assertThat(keys(ArangoGraph.DOCUMENTS).size(), equalTo(3));
+    assertThat(keys(ArangoGraph.HAS_CHUNK).size(), equalTo(7));
+  }
+
+  @Test
+  public void aPermanentItemErrorFailsItsDocumentWhichNeverLooksComplete() {
+    standIn.failKey(LONG.chunks().get(3).chunkId(), 1221);
+    List<Failure> failures = write(List.of(LONG, SHORT));
+
+    assertThat(failures.size(), equalTo(1));
+    assertThat(failures.get(0).sourceUri(), equalTo("file:///long.pdf"));
+    assertThat(failures.get(0).stage(), equalTo(Stage.STORE));
+    assertThat(failures.get(0).message(), containsString("error 1221"));
+    assertThat(keys(ArangoGraph.DOCUMENTS), equalTo(Set.of(SHORT.source().docId())));
+  }
+}

@@ -68,7 +68,7 @@ public class ArangoIngestTest {
   }
 
   @Test
-  public void bothStoresHoldTheSameDocumentsAndChunks() throws Exception {
+  public void bothStoresHoldTheSameDocumentsAndChunksThroughReRunsAndChanges() throws Exception {
     CliRun first = ingest();
     assertThat(first.log(), first.exitCode(), equalTo(0));
     assertThat(completedInPostgres().size(), greaterThan(0));
@@ -78,6 +78,16 @@ public class ArangoIngestTest {
 
     CliRun second = ingest();
     assertThat(second.exitCode(), equalTo(0));
+    assertThat(inArango(ArangoGraph.DOCUMENTS), equalTo(completedInPostgres()));
+    assertThat(inArango(ArangoGraph.CHUNKS), equalTo(chunksInPostgres()));
+
+    // A file's bytes change: both stores drop the old document's chunks and keep the same sets.
+    String before = Keys.docId(Files.readAllBytes(input.resolve("multilingual.pdf")));
+    Files.write(input.resolve("multilingual.pdf"),
+        SampleCorpus.textPdf("Revised", java.util.List.of("A revised page about canal locks.")));
+    CliRun changed = ingest();
+    assertThat(changed.exitCode(), equalTo(0));
+    assertThat(completedInPostgres().contains(before), equalTo(false));
     assertThat(inArango(ArangoGraph.DOCUMENTS), equalTo(completedInPostgres()));
     assertThat(inArango(ArangoGraph.CHUNKS), equalTo(chunksInPostgres()));
   }

@@ -1,5 +1,6 @@
 package io.sluice.sinks.arango;
 
+import com.arangodb.ArangoCursor;
 import com.arangodb.ArangoDBException;
 import com.arangodb.ArangoDatabase;
 import com.arangodb.entity.DocumentCreateEntity;
@@ -11,11 +12,14 @@ import io.sluice.transforms.model.DocumentRecord;
 import io.sluice.transforms.model.Failure;
 import io.sluice.transforms.model.FailureClass;
 import io.sluice.transforms.model.Stage;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -39,6 +43,8 @@ final class ArangoBatchWriter {
   private static final int WRITE_WRITE_CONFLICT = 1200;
   private static final DocumentCreateOptions REPLACE =
       new DocumentCreateOptions().overwriteMode(OverwriteMode.replace).silent(false);
+  private static final DocumentCreateOptions REPLACE_RETURNING_OLD =
+      new DocumentCreateOptions().overwriteMode(OverwriteMode.replace).returnOld(true);
   @SuppressWarnings("unchecked")
   private static final Class<Map<String, Object>> ROW = (Class<Map<String, Object>>) (Class<?>) Map.class;
 
@@ -47,6 +53,9 @@ final class ArangoBatchWriter {
   private final Counter edgesWritten = Metrics.counter(ArangoWrite.class, "edges_written");
   private final Counter requestsRetried = Metrics.counter(ArangoWrite.class, "requests_retried");
   private final Counter itemsFailed = Metrics.counter(ArangoWrite.class, "items_failed");
+  private final Counter documentsRemoved =
+      Metrics.counter(ArangoWrite.class, "replaced_documents_removed");
+  private final Counter staleLeft = Metrics.counter(ArangoWrite.class, "stale_documents_left");
 
   private final ArangoDatabase database;
   private final String indexVersion;
@@ -78,6 +87,8 @@ final class ArangoBatchWriter {
         document -> List.of(ArangoRecords.documentVertex(document, indexVersion)), failed,
         documentsWritten);
 
+    removeReplacedDocuments(batch, failed);
+
     List<Failure> failures = new ArrayList<>();
     for (DocumentRecord document : batch) {
       String reason = failed.get(document.source().docId());
@@ -87,6 +98,92 @@ final class ArangoBatchWriter {
       }
     }
     return failures;
+  }
+
+  /**
+   * Points each written source at its document; a source that held another document before lets
+   * go of it, and a document no source holds any more goes with its chunks and edges, so stale
+   * chunks do not outlive their source. A removal that keeps failing leaves the old document in
+   * place (counted in {@code stale_documents_left}); the new one is complete either way.
+   */
+  private void removeReplacedDocuments(List<DocumentRecord> batch, Map<String, String> failed)
+      throws InterruptedException {
+    List<Map<String, Object>> sources = new ArrayList<>();
+    Set<String> current = new HashSet<>();
+    for (DocumentRecord document : batch) {
+      if (!failed.containsKey(document.source().docId())) {
+        sources.add(ArangoRecords.source(document));
+        current.add(document.source().docId());
+      }
+    }
+    if (sources.isEmpty()) {
+      return;
+    }
+    Set<String> replaced = new HashSet<>();
+    try {
+      for (DocumentCreateEntity<Map<String, Object>> written : withRetries(() -> database
+          .collection(ArangoGraph.SOURCES).insertDocuments(sources, REPLACE_RETURNING_OLD, ROW)
+          .getDocuments())) {
+        Map<String, Object> old = written.getOld();
+        if (old != null && old.get("doc_id") instanceof String oldDocId
+            && !current.contains(oldDocId)) {
+          replaced.add(oldDocId);
+        }
+      }
+      for (String docId : replaced) {
+        if (withRetries(() -> !referenced(docId))) {
+          withRetries(() -> {
+            removeAll(docId);
+            return null;
+          });
+        }
+      }
+    } catch (ArangoDBException e) {
+      staleLeft.inc(Math.max(1, replaced.size()));
+    }
+  }
+
+  private boolean referenced(String docId) {
+    try (ArangoCursor<Object> holders = database.query(
+        "FOR s IN sources FILTER s.doc_id == @doc RETURN s", Object.class,
+        Map.of("doc", docId))) {
+      return holders.hasNext();
+    } catch (IOException e) {
+      throw new ArangoDBException(e);
+    }
+  }
+
+  private void removeAll(String docId) {
+    for (String query : List.of(
+        "FOR c IN chunks FILTER c.doc_id == @doc REMOVE c IN chunks",
+        "FOR e IN has_chunk FILTER e.doc_id == @doc REMOVE e IN has_chunk",
+        "FOR e IN next_chunk FILTER e.doc_id == @doc REMOVE e IN next_chunk",
+        "FOR d IN documents FILTER d._key == @doc REMOVE d IN documents")) {
+      try (ArangoCursor<Void> removed = database.query(query, Void.class, Map.of("doc", docId))) {
+        documentsRemoved.inc(query.contains("IN documents") ? 1 : 0);
+      } catch (IOException e) {
+        throw new ArangoDBException(e);
+      }
+    }
+  }
+
+  /** Runs one request, again after transient failures, with exponential backoff. */
+  private <T> T withRetries(java.util.concurrent.Callable<T> request) throws InterruptedException {
+    BackOff attempts = backoff.backoff();
+    while (true) {
+      try {
+        return request.call();
+      } catch (ArangoDBException e) {
+        if (!isTransient(e) || !BackOffUtils.next(Sleeper.DEFAULT, attempts)) {
+          throw e;
+        }
+        requestsRetried.inc();
+      } catch (InterruptedException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   /**

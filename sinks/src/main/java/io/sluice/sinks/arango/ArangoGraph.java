@@ -13,7 +13,8 @@ import java.util.List;
  * sluice's layout in ArangoDB: vertex collections {@code documents} ({@code _key} = doc_id) and
  * {@code chunks} ({@code _key} = chunk_id), edge collections {@code has_chunk} (document → chunk)
  * and {@code next_chunk} (chunk → the chunk after it in reading order), a persistent index on
- * {@code chunks.doc_id}, and the named graph {@code sluice} over them. Created when missing.
+ * {@code chunks.doc_id}, the named graph {@code sluice} over them, and {@code sources} (source
+ * URI → doc_id, for updates). Created when missing.
  */
 public final class ArangoGraph {
   /** "Duplicate name" and "graph already exists": another writer created it first. */
@@ -23,6 +24,8 @@ public final class ArangoGraph {
   public static final String CHUNKS = "chunks";
   public static final String HAS_CHUNK = "has_chunk";
   public static final String NEXT_CHUNK = "next_chunk";
+  /** Source URI → doc_id, so a source whose bytes changed can let go of its old document. */
+  public static final String SOURCES = "sources";
   public static final String GRAPH = "sluice";
 
   private ArangoGraph() {}
@@ -40,7 +43,7 @@ public final class ArangoGraph {
       }
       unlessAlreadyThere(database::create);
     }
-    for (String vertices : List.of(DOCUMENTS, CHUNKS)) {
+    for (String vertices : List.of(DOCUMENTS, CHUNKS, SOURCES)) {
       if (!database.collection(vertices).exists()) {
         unlessAlreadyThere(() -> database.createCollection(vertices));
       }

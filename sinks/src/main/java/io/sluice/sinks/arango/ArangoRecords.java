@@ -38,10 +38,21 @@ final class ArangoRecords {
   }
 
   static List<Map<String, Object>> hasChunkEdges(DocumentRecord document) {
-    String from = ArangoGraph.DOCUMENTS + "/" + document.source().docId();
+    String docId = document.source().docId();
+    String from = ArangoGraph.DOCUMENTS + "/" + docId;
     return document.chunks().stream()
-        .map(chunk -> edge(ArangoGraph.HAS_CHUNK, from, ArangoGraph.CHUNKS + "/" + chunk.chunkId()))
+        .map(chunk -> edge(ArangoGraph.HAS_CHUNK, from,
+            ArangoGraph.CHUNKS + "/" + chunk.chunkId(), docId))
         .toList();
+  }
+
+  /** The source's row: its URI and the document it holds now. */
+  static Map<String, Object> source(DocumentRecord document) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("_key", Keys.sha256Hex(document.source().uri()).substring(0, 40));
+    row.put("uri", document.source().uri());
+    row.put("doc_id", document.source().docId());
+    return row;
   }
 
   static List<Map<String, Object>> nextChunkEdges(DocumentRecord document) {
@@ -49,7 +60,7 @@ final class ArangoRecords {
     List<Chunk> chunks = document.chunks();
     for (int i = 1; i < chunks.size(); i++) {
       edges.add(edge(ArangoGraph.NEXT_CHUNK, ArangoGraph.CHUNKS + "/" + chunks.get(i - 1).chunkId(),
-          ArangoGraph.CHUNKS + "/" + chunks.get(i).chunkId()));
+          ArangoGraph.CHUNKS + "/" + chunks.get(i).chunkId(), document.source().docId()));
     }
     return edges;
   }
@@ -72,11 +83,13 @@ final class ArangoRecords {
     return row;
   }
 
-  private static Map<String, Object> edge(String kind, String from, String to) {
+  /** An edge; its doc_id lets a replaced document's edges be found and removed. */
+  private static Map<String, Object> edge(String kind, String from, String to, String docId) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("_key", Keys.sha256Hex(kind + "|" + from + "|" + to).substring(0, 40));
     row.put("_from", from);
     row.put("_to", to);
+    row.put("doc_id", docId);
     return row;
   }
 }

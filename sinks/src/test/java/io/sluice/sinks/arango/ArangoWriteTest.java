@@ -110,6 +110,24 @@ public class ArangoWriteTest {
   }
 
   @Test
+  public void aSourceWithNewBytesTakesItsOldChunksAndEdgesAlongUnlessAnotherSourceHoldsThem() {
+    DocumentRecord before = Fixtures.document("file:///notes.pdf", "version one", 4);
+    DocumentRecord shared = Fixtures.document("file:///a.pdf", "shared", 3);
+    DocumentRecord sharedCopy = Fixtures.document("file:///b.pdf", "shared", 3);
+    assertThat(write(List.of(before, shared, sharedCopy)), equalTo(List.of()));
+
+    DocumentRecord after = Fixtures.document("file:///notes.pdf", "version two", 2);
+    DocumentRecord aChanged = Fixtures.document("file:///a.pdf", "a changed", 1);
+    assertThat(write(List.of(after, aChanged)), equalTo(List.of()));
+
+    assertThat(keys(ArangoGraph.DOCUMENTS), equalTo(Set.of(after.source().docId(),
+        shared.source().docId(), aChanged.source().docId())));
+    assertThat(keys(ArangoGraph.CHUNKS), equalTo(chunkIds(after, shared, aChanged)));
+    assertThat(keys(ArangoGraph.HAS_CHUNK).size(), equalTo(2 + 3 + 1));
+    assertThat(keys(ArangoGraph.NEXT_CHUNK).size(), equalTo(1 + 2 + 0));
+  }
+
+  @Test
   public void aPermanentItemErrorFailsItsDocumentWhichNeverLooksComplete() {
     standIn.failKey(LONG.chunks().get(3).chunkId(), 1221);
     List<Failure> failures = write(List.of(LONG, SHORT));

@@ -24,9 +24,6 @@ import java.util.function.Function;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.util.BackOff;
-import org.apache.beam.sdk.util.BackOffUtils;
-import org.apache.beam.sdk.util.FluentBackoff;
-import org.apache.beam.sdk.util.Sleeper;
 
 /**
  * Writes a batch of documents to ArangoDB in an order that makes a half-written document
@@ -40,7 +37,6 @@ import org.apache.beam.sdk.util.Sleeper;
  * throw for, fails its document with the error number and message.
  */
 final class ArangoBatchWriter {
-  private static final int WRITE_WRITE_CONFLICT = 1200;
   private static final DocumentCreateOptions REPLACE =
       new DocumentCreateOptions().overwriteMode(OverwriteMode.replace).silent(false);
   private static final DocumentCreateOptions REPLACE_RETURNING_OLD =
@@ -60,15 +56,13 @@ final class ArangoBatchWriter {
   private final ArangoDatabase database;
   private final String indexVersion;
   private final String model;
-  private final FluentBackoff backoff;
+  private final ArangoRetry retry;
 
   ArangoBatchWriter(ArangoDatabase database, String indexVersion, String model, int maxRetries) {
     this.database = database;
     this.indexVersion = indexVersion;
     this.model = model;
-    this.backoff = FluentBackoff.DEFAULT.withMaxRetries(maxRetries)
-        .withInitialBackoff(org.joda.time.Duration.millis(100))
-        .withMaxBackoff(org.joda.time.Duration.standardSeconds(5));
+    this.retry = new ArangoRetry(maxRetries, requestsRetried);
   }
 
   /** Writes the batch; returns a failure for every document that could not be written whole. */
@@ -121,7 +115,7 @@ final class ArangoBatchWriter {
     }
     Set<String> replaced = new HashSet<>();
     try {
-      for (DocumentCreateEntity<Map<String, Object>> written : withRetries(() -> database
+      for (DocumentCreateEntity<Map<String, Object>> written : retry.call(() -> database
           .collection(ArangoGraph.SOURCES).insertDocuments(sources, REPLACE_RETURNING_OLD, ROW)
           .getDocuments())) {
         Map<String, Object> old = written.getOld();
@@ -131,8 +125,8 @@ final class ArangoBatchWriter {
         }
       }
       for (String docId : replaced) {
-        if (withRetries(() -> !referenced(docId))) {
-          withRetries(() -> {
+        if (retry.call(() -> !referenced(docId))) {
+          retry.call(() -> {
             removeAll(docId);
             return null;
           });
@@ -167,25 +161,6 @@ final class ArangoBatchWriter {
     }
   }
 
-  /** Runs one request, again after transient failures, with exponential backoff. */
-  private <T> T withRetries(java.util.concurrent.Callable<T> request) throws InterruptedException {
-    BackOff attempts = backoff.backoff();
-    while (true) {
-      try {
-        return request.call();
-      } catch (ArangoDBException e) {
-        if (!isTransient(e) || !BackOffUtils.next(Sleeper.DEFAULT, attempts)) {
-          throw e;
-        }
-        requestsRetried.inc();
-      } catch (InterruptedException | RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
-
   /**
    * Writes the rows of every document not yet failed into one collection; records the documents
    * whose rows failed for good.
@@ -203,24 +178,22 @@ final class ArangoBatchWriter {
         }
       }
     }
-    BackOff attempts = backoff.backoff();
+    BackOff conflicts = retry.attempts();
     while (!rows.isEmpty()) {
+      List<Map<String, Object>> sending = rows;
       MultiDocumentEntity<DocumentCreateEntity<Map<String, Object>>> answer;
       try {
-        answer = database.collection(collection).insertDocuments(rows, REPLACE, ROW);
+        answer = retry.call(
+            () -> database.collection(collection).insertDocuments(sending, REPLACE, ROW));
       } catch (ArangoDBException e) {
-        if (!isTransient(e) || !BackOffUtils.next(Sleeper.DEFAULT, attempts)) {
-          rows.forEach(row -> failed.putIfAbsent(owner.get((String) row.get("_key")),
-              describe(e)));
-          itemsFailed.inc(rows.size());
-          return;
-        }
-        requestsRetried.inc();
-        continue;
+        rows.forEach(row -> failed.putIfAbsent(owner.get((String) row.get("_key")),
+            describe(e)));
+        itemsFailed.inc(rows.size());
+        return;
       }
       written.inc(answer.getDocuments().size());
       rows = retryableRows(rows, answer, owner, failed);
-      if (!rows.isEmpty() && !BackOffUtils.next(Sleeper.DEFAULT, attempts)) {
+      if (!rows.isEmpty() && !retry.waitForNext(conflicts)) {
         rows.forEach(row -> failed.putIfAbsent(owner.get((String) row.get("_key")),
             "write-write conflict persisted after retries"));
         itemsFailed.inc(rows.size());
@@ -240,7 +213,7 @@ final class ArangoBatchWriter {
     List<Object> items = answer.getDocumentsAndErrors();
     for (int i = 0; i < items.size() && i < rows.size(); i++) {
       if (items.get(i) instanceof ErrorEntity error) {
-        if (error.getErrorNum() == WRITE_WRITE_CONFLICT) {
+        if (error.getErrorNum() == ArangoRetry.WRITE_WRITE_CONFLICT) {
           again.add(rows.get(i));
         } else {
           itemsFailed.inc();
@@ -250,16 +223,6 @@ final class ArangoBatchWriter {
       }
     }
     return again;
-  }
-
-  /** A whole request that may succeed later: no answer at all, or an overloaded server. */
-  static boolean isTransient(ArangoDBException e) {
-    Integer status = e.getResponseCode();
-    if (status != null) {
-      return status == 503 || status == 408 || status == 429 || status == 502 || status == 504
-          || Integer.valueOf(WRITE_WRITE_CONFLICT).equals(e.getErrorNum());
-    }
-    return true;
   }
 
   private static String describe(ArangoDBException e) {

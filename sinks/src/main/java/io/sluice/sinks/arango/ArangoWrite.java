@@ -1,7 +1,6 @@
 package io.sluice.sinks.arango;
 
 import com.arangodb.ArangoDB;
-import com.arangodb.ArangoDBException;
 import io.sluice.transforms.model.Chunk;
 import io.sluice.transforms.model.DocumentRecord;
 import io.sluice.transforms.model.Failure;
@@ -14,10 +13,6 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.util.BackOff;
-import org.apache.beam.sdk.util.BackOffUtils;
-import org.apache.beam.sdk.util.FluentBackoff;
-import org.apache.beam.sdk.util.Sleeper;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
@@ -113,6 +108,7 @@ public final class ArangoWrite extends PTransform<
     private record Pending(DocumentRecord document, Instant timestamp, BoundedWindow window) {}
 
     private final Counter bytesSent = Metrics.counter(ArangoWrite.class, "bytes_sent");
+    private final Counter setupRetries = Metrics.counter(ArangoWrite.class, "setup_retries");
     private final ArangoWrite spec;
     private transient ArangoDB arango;
     private transient ArangoBatchWriter writer;
@@ -126,18 +122,10 @@ public final class ArangoWrite extends PTransform<
     @Setup
     public void setup() throws Exception {
       arango = spec.config.connect();
-      BackOff attempts = FluentBackoff.DEFAULT.withMaxRetries(spec.maxRetries).backoff();
-      while (true) {
-        try {
-          writer = new ArangoBatchWriter(ArangoGraph.ensure(arango, spec.config),
-              spec.indexVersion, spec.model, spec.maxRetries);
-          return;
-        } catch (ArangoDBException e) {
-          if (!ArangoBatchWriter.isTransient(e) || !BackOffUtils.next(Sleeper.DEFAULT, attempts)) {
-            throw e;
-          }
-        }
-      }
+      writer = new ArangoBatchWriter(
+          new ArangoRetry(spec.maxRetries, setupRetries)
+              .call(() -> ArangoGraph.ensure(arango, spec.config)),
+          spec.indexVersion, spec.model, spec.maxRetries);
     }
 
     @StartBundle

@@ -47,7 +47,7 @@ public class IngestEndToEndTest {
     Files.write(zips.resolve("bomb.zip"), ZipFixtures.bomb(32));
     Files.write(zips.resolve("empty.zip"), ZipFixtures.empty());
     Files.write(zips.resolve("duplicates.zip"), ZipFixtures.duplicateNames(pdf, other));
-    Files.write(zips.resolve("mixed.zip"), ZipFixtures.zip(Map.of(
+    Files.write(zips.resolve("mixed.zip"), SampleCorpus.zip(Map.of(
         "good.PDF", other,
         "locked.pdf", Files.readAllBytes(input.resolve("locked.pdf")),
         "page.html.pdf", "<html><body>saved page</body></html>".getBytes(),

@@ -233,7 +233,7 @@ public final class SampleCorpus {
     return out.toByteArray();
   }
 
-  /** A ZIP archive with fixed entry times, entries in name order. */
+  /** A ZIP archive with fixed entry times, entries in name order, names exactly as given. */
   public static byte[] zip(Map<String, byte[]> entries) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ZipOutputStream zip = new ZipOutputStream(bytes)) {

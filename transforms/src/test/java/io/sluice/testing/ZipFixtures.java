@@ -1,5 +1,6 @@
 package io.sluice.testing;
 
+import io.sluice.samples.SampleCorpus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
@@ -16,22 +17,6 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 public final class ZipFixtures {
   private ZipFixtures() {}
 
-  /** Entries in name order, names exactly as given (unsafe ones included). */
-  public static byte[] zip(Map<String, byte[]> entries) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-      zip.setLevel(Deflater.BEST_COMPRESSION);
-      for (Map.Entry<String, byte[]> entry : new java.util.TreeMap<>(entries).entrySet()) {
-        ZipEntry zipEntry = new ZipEntry(entry.getKey());
-        zipEntry.setTime(0);
-        zip.putNextEntry(zipEntry);
-        zip.write(entry.getValue());
-        zip.closeEntry();
-      }
-    }
-    return bytes.toByteArray();
-  }
-
   /** One safe PDF member and traversal members in every spelling the corpus knows. */
   public static byte[] zipSlip(byte[] pdf) throws IOException {
     Map<String, byte[]> entries = new java.util.HashMap<>();
@@ -39,7 +24,7 @@ public final class ZipFixtures {
     entries.put("../../evil.pdf", pdf);
     entries.put("/tmp/evil-absolute.pdf", pdf);
     entries.put("safe/..\\..\\evil-backslash.pdf", pdf);
-    return zip(entries);
+    return SampleCorpus.zip(entries);
   }
 
   /** A member of {@code megabytes} MiB of zeros named like a PDF: a ratio far above 100:1. */
@@ -58,7 +43,7 @@ public final class ZipFixtures {
   }
 
   public static byte[] empty() throws IOException {
-    return zip(Map.of());
+    return SampleCorpus.zip(Map.of());
   }
 
   /**

@@ -17,8 +17,7 @@ final class StatusCommand {
 
   static void print(RunLedger ledger, String runId, PrintStream out) throws Exception {
     if (runId != null) {
-      RunLedger.RunRow row = ledger.recentRuns(Integer.MAX_VALUE).stream()
-          .filter(run -> run.runId().equals(runId)).findFirst()
+      RunLedger.RunRow row = ledger.run(runId)
           .orElseThrow(() -> new IllegalArgumentException("no run with id " + runId));
       RunReport.print(out, runId, row.status(), ledger.figures(runId), payload(row));
       return;

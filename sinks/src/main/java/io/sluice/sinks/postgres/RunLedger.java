@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Run-level bookkeeping in {@code workflow.run_records} and the figures the CLI shows about a
@@ -96,13 +97,25 @@ public final class RunLedger {
   }
 
   public List<RunRow> recentRuns(int limit) throws SQLException {
+    return runs("ORDER BY started_at DESC LIMIT ?", query -> query.setInt(1, limit));
+  }
+
+  public Optional<RunRow> run(String runId) throws SQLException {
+    return runs("AND run_id = ?", query -> query.setString(1, runId)).stream().findFirst();
+  }
+
+  /** Binds a query's parameters. */
+  private interface Parameters {
+    void bind(PreparedStatement query) throws SQLException;
+  }
+
+  private List<RunRow> runs(String condition, Parameters parameters) throws SQLException {
     List<RunRow> runs = new ArrayList<>();
     try (Connection connection = database.connect();
         PreparedStatement query = connection.prepareStatement("""
             SELECT run_id, status, started_at::text, finished_at::text, payload::text
-            FROM workflow.run_records WHERE record_kind = 'run'
-            ORDER BY started_at DESC LIMIT ?""")) {
-      query.setInt(1, limit);
+            FROM workflow.run_records WHERE record_kind = 'run' """ + condition)) {
+      parameters.bind(query);
       try (ResultSet result = query.executeQuery()) {
         while (result.next()) {
           runs.add(new RunRow(result.getString(1), result.getString(2), result.getString(3),

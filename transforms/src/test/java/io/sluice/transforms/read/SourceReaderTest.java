@@ -81,8 +81,8 @@ public class SourceReaderTest {
 
   @Test
   public void archiveMembersAreNamedByArchiveAndPathAndNestedArchivesFollowed() throws IOException {
-    byte[] inner = ZipFixtures.zip(Map.of("deep.pdf", otherPdf));
-    byte[] archive = ZipFixtures.zip(Map.of("dir/a.pdf", pdf, "dir/inner.zip", inner));
+    byte[] inner = SampleCorpus.zip(Map.of("deep.pdf", otherPdf));
+    byte[] archive = SampleCorpus.zip(Map.of("dir/a.pdf", pdf, "dir/inner.zip", inner));
     Collected read = read("file:///in/a.zip", archive);
     assertThat(read.uris(), containsInAnyOrder(
         "file:///in/a.zip!/dir/a.pdf", "file:///in/a.zip!/dir/inner.zip!/deep.pdf"));
@@ -91,9 +91,9 @@ public class SourceReaderTest {
 
   @Test
   public void nestingDeeperThanTheLimitIsRejected() throws IOException {
-    byte[] level2 = ZipFixtures.zip(Map.of("l2.pdf", pdf));
-    byte[] level1 = ZipFixtures.zip(Map.of("l1.pdf", pdf, "level2.zip", level2));
-    byte[] outer = ZipFixtures.zip(Map.of("l0.pdf", pdf, "level1.zip", level1));
+    byte[] level2 = SampleCorpus.zip(Map.of("l2.pdf", pdf));
+    byte[] level1 = SampleCorpus.zip(Map.of("l1.pdf", pdf, "level2.zip", level2));
+    byte[] outer = SampleCorpus.zip(Map.of("l0.pdf", pdf, "level1.zip", level1));
     Collected read = read("file:///in/o.zip", outer, ReadLimits.defaults().withMaxArchiveDepth(2));
     assertThat(read.uris(), containsInAnyOrder(
         "file:///in/o.zip!/l0.pdf", "file:///in/o.zip!/level1.zip!/l1.pdf"));
@@ -123,7 +123,7 @@ public class SourceReaderTest {
 
   @Test
   public void anArchiveLargerThanItsBudgetStops() throws IOException {
-    byte[] archive = ZipFixtures.zip(Map.of("a.pdf", pdf, "b.pdf", otherPdf));
+    byte[] archive = SampleCorpus.zip(Map.of("a.pdf", pdf, "b.pdf", otherPdf));
     Collected read = read("file:///in/a.zip", archive,
         ReadLimits.defaults().withMaxArchiveBytes(pdf.length + 10));
     assertThat(read.documents.size(), lessThan(2));
@@ -132,7 +132,7 @@ public class SourceReaderTest {
 
   @Test
   public void tooManyEntriesStopTheArchive() throws IOException {
-    byte[] archive = ZipFixtures.zip(Map.of("a.pdf", pdf, "b.pdf", pdf, "c.pdf", pdf));
+    byte[] archive = SampleCorpus.zip(Map.of("a.pdf", pdf, "b.pdf", pdf, "c.pdf", pdf));
     Collected read = read("file:///in/a.zip", archive,
         ReadLimits.defaults().withMaxArchiveEntries(2));
     assertThat(read.documents.size(), equalTo(2));
@@ -157,7 +157,7 @@ public class SourceReaderTest {
   @Test
   public void aTruncatedArchiveYieldsItsCompleteMembersThenACorruptFailure() throws IOException {
     byte[] big = SampleCorpus.textPdf("Big", List.of("x ".repeat(4000), "y ".repeat(4000)));
-    byte[] archive = ZipFixtures.zip(Map.of("a.pdf", pdf, "z-big.pdf", big));
+    byte[] archive = SampleCorpus.zip(Map.of("a.pdf", pdf, "z-big.pdf", big));
     Collected read = read("file:///in/t.zip", ZipFixtures.truncated(archive, 0.6));
     assertThat(read.uris(), contains("file:///in/t.zip!/a.pdf"));
     assertThat(read.classes(), contains(FailureClass.CORRUPT));

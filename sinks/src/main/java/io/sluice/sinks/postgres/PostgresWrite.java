@@ -119,10 +119,12 @@ public final class PostgresWrite<T> extends PTransform<PCollection<T>, PCollecti
     public void setup() throws SQLException, InterruptedException {
       connection = new RetryingConnection(spec.database, spec.maxRetries, retries);
       repository = new IngestRepository(spec.run, spec.batchSize);
-      connection.inTransaction(c -> {
-        repository.registerIndexVersion(c);
-        return null;
-      });
+      if (spec.run.indexVersion() != null) {
+        connection.inTransaction(c -> {
+          repository.registerIndexVersion(c);
+          return null;
+        });
+      }
     }
 
     @ProcessElement

@@ -1,6 +1,8 @@
 package io.sluice.sinks.postgres;
 
 import io.sluice.transforms.keys.Keys;
+import io.sluice.transforms.legacy.TargetTable;
+import io.sluice.transforms.legacy.TargetTables;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A deterministic digest per table of what sluice stored, vectors included, ignoring timestamps,
@@ -58,6 +61,13 @@ public final class StoreChecksum {
                                            message)::text AS r
                        FROM observability.request_failures) failures
         ORDER BY r COLLATE "C\"""");
+    for (TargetTable table : TargetTables.ALL) {
+      // Backfilled rows only: sluice's own run records differ from run to run.
+      QUERIES.put(table.name() + (table == TargetTables.RUN_RECORDS ? " (backfilled)" : ""),
+          "SELECT ROW(" + LegacySql.names(table.columns()) + ", source)::text FROM "
+              + table.name() + " WHERE source IS NOT NULL ORDER BY " + table.keys().stream()
+                  .map(key -> key.name() + " COLLATE \"C\"").collect(Collectors.joining(", ")));
+    }
   }
 
   private StoreChecksum() {}
@@ -69,6 +79,8 @@ public final class StoreChecksum {
       try (Statement settings = connection.createStatement()) {
         // Shortest exact float text, whatever the server's default.
         settings.execute("SET extra_float_digits = 1");
+        // Times print the same whatever the server's zone.
+        settings.execute("SET TimeZone = 'UTC'");
       }
       for (Map.Entry<String, String> table : QUERIES.entrySet()) {
         digests.add(digest(connection, table.getKey(), table.getValue()));

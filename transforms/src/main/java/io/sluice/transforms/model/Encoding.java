@@ -9,14 +9,14 @@ import java.nio.charset.StandardCharsets;
  * The field encodings the model coders share: length-prefixed UTF-8 strings and arrays, with
  * {@code -1} standing for null, so that text of any length (a page can pass 64 KiB) round-trips.
  */
-final class Encoding {
+public final class Encoding {
   private Encoding() {}
 
-  static void writeString(DataOutputStream out, String value) throws IOException {
+  public static void writeString(DataOutputStream out, String value) throws IOException {
     writeBytes(out, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
   }
 
-  static String readString(DataInputStream in) throws IOException {
+  public static String readString(DataInputStream in) throws IOException {
     byte[] bytes = readBytes(in);
     return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
   }

@@ -13,6 +13,8 @@ public enum FailureClass {
   TOO_LARGE("too_large", false),
   /** Refused on purpose: path traversal, decompression bombs, forbidden extraction. */
   REJECTED("rejected", false),
+  /** A legacy value or report the backfill cannot convert faithfully: skipped, and said why. */
+  INVALID("invalid", false),
   TIMEOUT("timeout", true),
   IO_ERROR("io_error", true);
 

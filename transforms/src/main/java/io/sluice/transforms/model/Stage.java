@@ -1,12 +1,17 @@
 package io.sluice.transforms.model;
 
-/** The pipeline stages a document passes, as recorded in the ledger and the failure table. */
+/**
+ * The pipeline stages a document passes, as recorded in the ledger and the failure table, and the
+ * backfill's one stage.
+ */
 public enum Stage {
   READ,
   EXTRACT,
   CHUNK,
   EMBED,
-  STORE;
+  STORE,
+  /** Moving a legacy SQLite row or JSON report into the unified schema. */
+  BACKFILL;
 
   public String code() {
     return name().toLowerCase(java.util.Locale.ROOT);

@@ -1,0 +1,114 @@
+package io.sluice.transforms.legacy;
+
+import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * A legacy table as found in one file: which of its layout's columns this version of the table
+ * has, which it lacks and which it has beyond them, its row count and its highest cursor value.
+ * Found by {@link #inspect}; {@link #problem()} says why a table cannot be read at all.
+ */
+public record LegacyTable(
+    LegacyLayout layout, String path, @Nullable String problem, List<String> presentColumns,
+    List<String> missingColumns, List<String> extraColumns, long rows,
+    @Nullable String cursorMax) implements Serializable {
+
+  /** Looks the layout's table up in the file; never throws for a bad file, it says so instead. */
+  public static LegacyTable inspect(LegacyLayout layout, String path) {
+    try (Connection connection = ReadOnlySqlite.open(path).getConnection();
+        Statement statement = connection.createStatement()) {
+      Set<String> actual = new LinkedHashSet<>();
+      try (ResultSet columns = statement.executeQuery(
+          "SELECT name FROM pragma_table_info('" + layout.table() + "')")) {
+        while (columns.next()) {
+          actual.add(columns.getString(1));
+        }
+      }
+      if (actual.isEmpty()) {
+        return failed(layout, path, "no table " + layout.table());
+      }
+      List<String> present = layout.columns().stream().filter(actual::contains).toList();
+      List<String> missing = layout.columns().stream().filter(c -> !actual.contains(c)).toList();
+      List<String> extra = actual.stream().filter(c -> !layout.columns().contains(c)).toList();
+      List<String> missingKeys = layout.keyColumns().stream().filter(missing::contains).toList();
+      if (!missingKeys.isEmpty()) {
+        return failed(layout, path, "table " + layout.table() + " has no key column "
+            + String.join(", ", missingKeys));
+      }
+      String cursor = layout.cursor() != null && present.contains(layout.cursor())
+          ? layout.cursor() : null;
+      try (ResultSet counts = statement.executeQuery("SELECT count(*)"
+          + (cursor == null ? ", NULL" : ", max(" + quote(cursor) + ")")
+          + " FROM " + quote(layout.table()))) {
+        counts.next();
+        return new LegacyTable(layout, path, null, present, missing, extra, counts.getLong(1),
+            counts.getString(2));
+      }
+    } catch (SQLException e) {
+      return failed(layout, path, "cannot read " + layout.file() + ": " + e.getMessage());
+    }
+  }
+
+  /** A layout's table that cannot be read, and why. */
+  public static LegacyTable failed(LegacyLayout layout, String path, String problem) {
+    return new LegacyTable(layout, path, problem, List.of(), List.of(), List.of(), 0, null);
+  }
+
+  public boolean readable() {
+    return problem == null;
+  }
+
+  /** Whether incremental reads can resume from a cursor: the layout has one and so does the file. */
+  public boolean hasCursor() {
+    return layout.cursor() != null && presentColumns.contains(layout.cursor());
+  }
+
+  /**
+   * The query reading the table's present columns: all rows, or with {@code fromCursor} those at
+   * or past the cursor bound as its one parameter (rows without a cursor value are always read).
+   */
+  public String selectSql(boolean fromCursor) {
+    String select = "SELECT " + presentColumns.stream().map(LegacyTable::quote)
+        .collect(Collectors.joining(", ")) + " FROM " + quote(layout.table());
+    if (!fromCursor) {
+      return select;
+    }
+    String cursor = quote(layout.cursor());
+    return select + " WHERE " + cursor + (layout.cursorInclusive() ? " >= ?" : " > ?")
+        + " OR " + cursor + " IS NULL";
+  }
+
+  /** A row as the query returned it, with the layout's conversions by column name. */
+  public LegacyRow row(List<String> values) {
+    return new LegacyRow(layout.source(), presentColumns, values);
+  }
+
+  /** Maps a row the query returned into its record. */
+  public LegacyRecord map(List<String> values) throws UnmappableValueException {
+    LegacyRow row = row(values);
+    return new LegacyRecord(layout.source(), layout.source(), layout.recordId(row),
+        layout.mapping().map(row));
+  }
+
+  /** Reads a result row's present columns as text. */
+  public List<String> values(ResultSet result) throws SQLException {
+    List<String> values = new ArrayList<>(presentColumns.size());
+    for (int i = 1; i <= presentColumns.size(); i++) {
+      values.add(result.getString(i));
+    }
+    return values;
+  }
+
+  private static String quote(String identifier) {
+    return '"' + identifier.replace("\"", "\"\"") + '"';
+  }
+}

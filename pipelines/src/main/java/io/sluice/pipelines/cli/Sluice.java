@@ -1,5 +1,6 @@
 package io.sluice.pipelines.cli;
 
+import io.sluice.pipelines.backfill.BackfillOptions;
 import io.sluice.pipelines.ingest.IngestOptions;
 import io.sluice.pipelines.ingest.StoreOptions;
 import io.sluice.sinks.postgres.RunLedger;
@@ -19,6 +20,8 @@ public final class Sluice {
   private static final String USAGE = """
       usage: sluice <command> [--flag=value …]
         ingest    ingest PDFs and ZIP archives into PostgreSQL (--input=…, --databaseUrl=…)
+        backfill  move legacy SQLite stores and JSON reports into PostgreSQL, prove parity
+                  (--sqliteDir=…, --reportsDir=…, --full, --verify)
         checksum  print a deterministic digest per table of the stored content
         status    list recent runs, or one run's report with --run=<id>
       'sluice <command> --help' lists a command's flags.""";
@@ -47,6 +50,7 @@ public final class Sluice {
       Class<? extends PipelineOptions> type = switch (args[0]) {
         case "ingest" -> IngestOptions.class;
         case "status" -> StatusOptions.class;
+        case "backfill" -> BackfillOptions.class;
         default -> StoreOptions.class;
       };
       PipelineOptionsFactory.printHelp(out, type);
@@ -57,6 +61,9 @@ public final class Sluice {
         case "ingest":
           return IngestCommand.run(
               options(RunnerConfigs.expand(flags), IngestOptions.class), out, log);
+        case "backfill":
+          return BackfillCommand.run(
+              options(RunnerConfigs.expand(flags), BackfillOptions.class), out, log);
         case "checksum":
           try (Store store = Store.open(options(flags, StoreOptions.class), log)) {
             out.print(StoreChecksum.report(StoreChecksum.compute(store.database())));

@@ -10,6 +10,10 @@ public final class PipelineMetrics {
   private PipelineMetrics() {}
 
   public static long counter(PipelineResult result, Class<?> namespace, String name) {
+    return counter(result, namespace.getName(), name);
+  }
+
+  public static long counter(PipelineResult result, String namespace, String name) {
     long total = 0;
     for (MetricResult<Long> counter : result.metrics().queryMetrics(MetricsFilter.builder()
         .addNameFilter(MetricNameFilter.named(namespace, name)).build()).getCounters()) {

@@ -15,10 +15,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * A legacy table as found in one file: which of its layout's columns this version of the table
  * has, which it lacks and which it has beyond them, its row count and its highest cursor value.
- * Found by {@link #inspect}; {@link #problem()} says why a table cannot be read at all.
+ * Found by {@link #inspect}; {@link #problem()} says why a table cannot be read at all, and
+ * {@link #damaged()} whether that is because the file itself cannot be read (not a database,
+ * damaged), rather than an older version of it lacking the table.
  */
 public record LegacyTable(
-    LegacyLayout layout, String path, @Nullable String problem, List<String> presentColumns,
+    LegacyLayout layout, String path, @Nullable String problem, boolean damaged,
+    List<String> presentColumns,
     List<String> missingColumns, List<String> extraColumns, long rows,
     @Nullable String cursorMax) implements Serializable {
 
@@ -34,7 +37,7 @@ public record LegacyTable(
         }
       }
       if (actual.isEmpty()) {
-        return failed(layout, path, "no table " + layout.table());
+        return failed(layout, path, "no table " + layout.table(), false);
       }
       List<String> present = layout.columns().stream().filter(actual::contains).toList();
       List<String> missing = layout.columns().stream().filter(c -> !actual.contains(c)).toList();
@@ -42,7 +45,7 @@ public record LegacyTable(
       List<String> missingKeys = layout.keyColumns().stream().filter(missing::contains).toList();
       if (!missingKeys.isEmpty()) {
         return failed(layout, path, "table " + layout.table() + " has no key column "
-            + String.join(", ", missingKeys));
+            + String.join(", ", missingKeys), false);
       }
       String cursor = layout.cursor() != null && present.contains(layout.cursor())
           ? layout.cursor() : null;
@@ -50,17 +53,20 @@ public record LegacyTable(
           + (cursor == null ? ", NULL" : ", max(" + quote(cursor) + ")")
           + " FROM " + quote(layout.table()))) {
         counts.next();
-        return new LegacyTable(layout, path, null, present, missing, extra, counts.getLong(1),
+        return new LegacyTable(layout, path, null, false, present, missing, extra,
+            counts.getLong(1),
             counts.getString(2));
       }
     } catch (SQLException e) {
-      return failed(layout, path, "cannot read " + layout.file() + ": " + e.getMessage());
+      return failed(layout, path, "cannot read " + layout.file() + ": " + e.getMessage(), true);
     }
   }
 
   /** A layout's table that cannot be read, and why. */
-  public static LegacyTable failed(LegacyLayout layout, String path, String problem) {
-    return new LegacyTable(layout, path, problem, List.of(), List.of(), List.of(), 0, null);
+  public static LegacyTable failed(
+      LegacyLayout layout, String path, String problem, boolean damaged) {
+    return new LegacyTable(layout, path, problem, damaged, List.of(), List.of(), List.of(), 0,
+        null);
   }
 
   public boolean readable() {
@@ -77,8 +83,11 @@ public record LegacyTable(
    * or past the cursor bound as its one parameter (rows without a cursor value are always read).
    */
   public String selectSql(boolean fromCursor) {
+    // No space after FROM: Beam 2.70's JdbcIO prints the schema of every query its lineage
+    // pattern ("FROM" + whitespace + table) matches to standard output, where sluice prints
+    // its reports.
     String select = "SELECT " + presentColumns.stream().map(LegacyTable::quote)
-        .collect(Collectors.joining(", ")) + " FROM " + quote(layout.table());
+        .collect(Collectors.joining(", ")) + " FROM" + quote(layout.table());
     if (!fromCursor) {
       return select;
     }

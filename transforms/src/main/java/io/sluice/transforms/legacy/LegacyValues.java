@@ -39,6 +39,8 @@ public final class LegacyValues {
   private static final Instant AFTER_LAST_INSTANT = Instant.parse("9999-12-31T23:59:59Z")
       .plusSeconds(1);
 
+  private static final Pattern SHORT_OFFSET = Pattern.compile("(?<=\\d)([+-]\\d{2})(\\d{2})?$");
+
   private static final Pattern NUMBER = Pattern.compile("[-+]?\\d+(\\.\\d+)?([eE][-+]?\\d+)?");
 
   /**
@@ -53,9 +55,7 @@ public final class LegacyValues {
       .appendLiteral('T')
       .append(DateTimeFormatter.ISO_LOCAL_TIME)
       .optionalStart()
-      .parseLenient()
-      .appendOffset("+HH:MM:ss", "Z")
-      .parseStrict()
+      .appendOffset("+HH:MM", "Z")
       .optionalEnd()
       .optionalEnd()
       .toFormatter();
@@ -177,10 +177,16 @@ public final class LegacyValues {
     return instant.toString();
   }
 
+  /** 'T' between date and time, and offsets written +HH:MM ({@code +0530}, {@code +05}). */
   private static String isoWithT(String value) {
-    return value.length() > 10 && value.charAt(10) == ' '
+    if (value.length() <= 10) {
+      return value;
+    }
+    String withT = value.charAt(10) == ' '
         ? value.substring(0, 10) + 'T' + value.substring(11)
         : value;
+    return SHORT_OFFSET.matcher(withT).replaceFirst(
+        match -> match.group(1) + ":" + (match.group(2) == null ? "00" : match.group(2)));
   }
 
   private static JsonNode withoutNul(JsonNode node) {

@@ -42,7 +42,6 @@ CREATE TABLE observability.token_usage (
     updated_at    timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX token_usage_created ON observability.token_usage (created_at);
-CREATE INDEX token_usage_source ON observability.token_usage (source);
 
 CREATE TABLE enrichment.openalex_cache (
     cache_key     text        PRIMARY KEY,

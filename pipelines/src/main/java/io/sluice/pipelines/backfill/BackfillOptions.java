@@ -36,6 +36,13 @@ public interface BackfillOptions extends StoreOptions {
 
   void setBackfillBatchSize(int value);
 
+  @Description("The most rows of a table one read moves. On the DirectRunner, which keeps a "
+      + "transform's whole output in memory, each slice number is a pipeline run of its own.")
+  @Default.Integer(100_000)
+  int getBackfillSliceRows();
+
+  void setBackfillSliceRows(int value);
+
   @Description("Token usage rows in the generated samples (used only without --sqliteDir).")
   @Default.Integer(1000)
   int getSampleTokenUsageRows();

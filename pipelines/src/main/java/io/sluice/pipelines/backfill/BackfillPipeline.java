@@ -1,7 +1,6 @@
 package io.sluice.pipelines.backfill;
 
-import io.sluice.pipelines.backfill.BackfillPlan.Mode;
-import io.sluice.pipelines.backfill.BackfillPlan.TableRead;
+import io.sluice.pipelines.backfill.BackfillPlan.SliceRead;
 import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.sinks.postgres.LegacyWrite;
 import io.sluice.sinks.postgres.PostgresIO;
@@ -19,38 +18,34 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 
 /**
- * The backfill pipeline: read each legacy table that changed (with {@code JdbcIO}, from its
- * cursor when it only grew) and each changed report, map them into the unified schema, upsert
+ * The backfill pipeline, one pass of a plan: read slices of the legacy tables that changed (with
+ * {@code JdbcIO}, from its cursor when a table only grew) and, in the first pass, the changed
+ * reports; map them into the unified schema, upsert
  * them, and record every row or file that could not be moved, with why, in the failure table.
  */
 public final class BackfillPipeline {
   private BackfillPipeline() {}
 
-  public static void build(Pipeline pipeline, BackfillPlan plan, DatabaseConfig database,
-      String runId, int batchSize) {
+  /** Builds the pipeline of one pass of the plan. */
+  public static void build(Pipeline pipeline, BackfillPlan plan, BackfillPlan.Pass pass,
+      DatabaseConfig database, String runId, int batchSize) {
     PCollectionList<LegacyRecord> records = PCollectionList.empty(pipeline);
     PCollectionList<Failure> failures = PCollectionList.empty(pipeline);
-    for (TableRead read : plan.tables()) {
-      if (read.mode() == Mode.UNCHANGED) {
-        continue;
-      }
-      ReadLegacyTable table = ReadLegacyTable.of(read.table());
-      if (read.mode() == Mode.FROM_CURSOR) {
-        table = table.fromCursor(read.cursorFrom());
-      }
-      WithFailures.Result<PCollection<LegacyRecord>, Failure> rows =
-          pipeline.apply("Backfill " + read.table().layout().source(), table);
+    for (SliceRead read : pass.slices()) {
+      WithFailures.Result<PCollection<LegacyRecord>, Failure> rows = pipeline.apply(
+          "Backfill " + read.table().layout().source() + " " + read.slice(),
+          ReadLegacyTable.of(read.table()).slice(read.slice()));
       records = records.and(rows.output());
       failures = failures.and(rows.failures());
     }
-    if (!plan.reports().changed().isEmpty()) {
+    if (pass.first() && !plan.reports().changed().isEmpty()) {
       WithFailures.Result<PCollection<LegacyRecord>, Failure> reports = pipeline.apply(
           "Backfill reports", ReadWorkflowReports.under(plan.reports().root())
               .files(plan.reports().changed()));
       records = records.and(reports.output());
       failures = failures.and(reports.failures());
     }
-    if (!plan.failures().isEmpty()) {
+    if (pass.first() && !plan.failures().isEmpty()) {
       failures = failures.and(pipeline.apply("Unreadable stores",
           Create.of(plan.failures()).withCoder(FailureCoder.of())));
     }

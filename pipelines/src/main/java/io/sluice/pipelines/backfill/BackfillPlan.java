@@ -5,6 +5,7 @@ import io.sluice.transforms.keys.Keys;
 import io.sluice.transforms.legacy.LegacyLayout;
 import io.sluice.transforms.legacy.LegacyLayouts;
 import io.sluice.transforms.legacy.LegacyTable;
+import io.sluice.transforms.legacy.TableSlice;
 import io.sluice.transforms.model.Failure;
 import io.sluice.transforms.model.FailureClass;
 import io.sluice.transforms.model.Stage;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -42,16 +44,31 @@ public record BackfillPlan(List<TableRead> tables, ReportsRead reports, List<Str
     WHOLE
   }
 
-  /** One legacy table and how to read it. */
+  /** One legacy table, how to read it, and in which slices. */
   public record TableRead(LegacyTable table, String fingerprint, Mode mode,
-      @Nullable String cursorFrom) {}
+      @Nullable String cursorFrom, List<TableSlice> slices) {}
+
+  /** One slice of one table. */
+  public record SliceRead(LegacyTable table, TableSlice slice) {}
+
+  /**
+   * What one pipeline run moves: some slices, and in the first pass the reports and the failures
+   * of damaged files.
+   */
+  public record Pass(List<SliceRead> slices, boolean first) {}
 
   /** The report files, by path under the reports folder, and which of them changed. */
   public record ReportsRead(@Nullable String root, Map<String, String> fingerprints,
       List<String> changed) {}
 
+  /**
+   * Inspects the legacy stores and decides, against the watermarks, what to read.
+   *
+   * @param sliceRows the most rows one slice of a table holds
+   */
   public static BackfillPlan make(@Nullable String sqliteDir, @Nullable String reportsDir,
-      boolean full, Map<String, Watermark> watermarks) throws IOException {
+      boolean full, Map<String, Watermark> watermarks, int sliceRows)
+      throws IOException, SQLException {
     List<TableRead> tables = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     List<Failure> failures = new ArrayList<>();
@@ -86,32 +103,57 @@ public record BackfillPlan(List<TableRead> tables, ReportsRead reports, List<Str
               + " not in the unified schema; left out");
         }
         String fingerprint = fingerprints.computeIfAbsent(layout.file(), f -> fingerprint(file));
-        tables.add(decide(table, fingerprint, full ? null : watermarks.get(layout.source())));
+        tables.add(decide(table, fingerprint, full ? null : watermarks.get(layout.source()),
+            sliceRows));
       }
     }
     return new BackfillPlan(tables, reports(reportsDir, full, watermarks), notes, failures);
   }
 
-  /** The tables and whether any report is to be read: false when nothing changed. */
+  /** Whether there is anything to read or record: false when nothing changed. */
   public boolean hasWork() {
     return !failures.isEmpty() || !reports.changed().isEmpty()
-        || tables.stream().anyMatch(read -> read.mode() != Mode.UNCHANGED);
+        || tables.stream().anyMatch(read -> !read.slices().isEmpty());
   }
 
-  private static TableRead decide(LegacyTable table, String fingerprint, Watermark watermark) {
-    if (watermark == null) {
-      return new TableRead(table, fingerprint, Mode.WHOLE, null);
+  /**
+   * The passes that move this plan: one with everything, or, when the runner holds whole outputs
+   * in memory, one per slice number (every table's first slice, then every second slice, …).
+   */
+  public List<Pass> passes(boolean slicePerPass) {
+    List<SliceRead> all = new ArrayList<>();
+    int most = 0;
+    for (TableRead read : tables) {
+      read.slices().forEach(slice -> all.add(new SliceRead(read.table(), slice)));
+      most = Math.max(most, read.slices().size());
     }
-    if (watermark.fingerprint().equals(fingerprint)) {
-      return new TableRead(table, fingerprint, Mode.UNCHANGED, null);
+    if (!slicePerPass) {
+      return List.of(new Pass(all, true));
+    }
+    List<Pass> passes = new ArrayList<>();
+    for (int i = 0; i < Math.max(most, 1); i++) {
+      int number = i;
+      List<SliceRead> slices = new ArrayList<>();
+      tables.stream().filter(read -> number < read.slices().size())
+          .forEach(read -> slices.add(new SliceRead(read.table(), read.slices().get(number))));
+      passes.add(new Pass(slices, i == 0));
+    }
+    return passes;
+  }
+
+  private static TableRead decide(LegacyTable table, String fingerprint, Watermark watermark,
+      int sliceRows) throws SQLException {
+    if (watermark != null && watermark.fingerprint().equals(fingerprint)) {
+      return new TableRead(table, fingerprint, Mode.UNCHANGED, null, List.of());
     }
     // A table with fewer rows than before was rewritten, not appended to: its cursor means
     // nothing any more.
-    boolean grew = table.rows() >= watermark.sourceRows();
-    if (table.hasCursor() && watermark.cursorValue() != null && grew) {
-      return new TableRead(table, fingerprint, Mode.FROM_CURSOR, watermark.cursorValue());
+    if (watermark != null && table.hasCursor() && watermark.cursorValue() != null
+        && table.rows() >= watermark.sourceRows()) {
+      return new TableRead(table, fingerprint, Mode.FROM_CURSOR, watermark.cursorValue(),
+          table.slices(watermark.cursorValue(), sliceRows));
     }
-    return new TableRead(table, fingerprint, Mode.WHOLE, null);
+    return new TableRead(table, fingerprint, Mode.WHOLE, null, table.slices(null, sliceRows));
   }
 
   private static ReportsRead reports(

@@ -59,7 +59,7 @@ public final class ParityCheck {
     long rows = 0;
     try (LegacyParity parity = LegacyParity.open(database);
         Connection sqlite = ReadOnlySqlite.open(table.path()).getConnection();
-        PreparedStatement select = sqlite.prepareStatement(table.selectSql(false));
+        PreparedStatement select = sqlite.prepareStatement(table.selectSql());
         ResultSet result = select.executeQuery()) {
       LegacyParity.Load load = parity.load(table.layout().target());
       while (result.next()) {

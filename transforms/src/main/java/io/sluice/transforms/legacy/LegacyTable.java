@@ -2,6 +2,7 @@ package io.sluice.transforms.legacy;
 
 import java.io.Serializable;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -78,22 +79,74 @@ public record LegacyTable(
     return layout.cursor() != null && presentColumns.contains(layout.cursor());
   }
 
-  /**
-   * The query reading the table's present columns: all rows, or with {@code fromCursor} those at
-   * or past the cursor bound as its one parameter (rows without a cursor value are always read).
-   */
-  public String selectSql(boolean fromCursor) {
+  /** The query reading the whole table: its present columns, every row. */
+  public String selectSql() {
     // No space after FROM: Beam 2.70's JdbcIO prints the schema of every query its lineage
     // pattern ("FROM" + whitespace + table) matches to standard output, where sluice prints
     // its reports.
-    String select = "SELECT " + presentColumns.stream().map(LegacyTable::quote)
+    return "SELECT " + presentColumns.stream().map(LegacyTable::quote)
         .collect(Collectors.joining(", ")) + " FROM" + quote(layout.table());
-    if (!fromCursor) {
-      return select;
+  }
+
+  /**
+   * The query reading one slice, its parameters bound by {@link #bind}. Rows without a cursor
+   * value are read whenever the cursor is used: they cannot be placed before or after it.
+   */
+  public String selectSql(TableSlice slice) {
+    return selectSql() + " WHERE " + condition(slice.cursorFrom()) + " AND rowid >= ?"
+        + (slice.endRowid() == null ? "" : " AND rowid < ?");
+  }
+
+  public void bind(PreparedStatement statement, TableSlice slice) throws SQLException {
+    int next = 1;
+    if (slice.cursorFrom() != null) {
+      statement.setString(next++, slice.cursorFrom());
+    }
+    statement.setLong(next++, slice.firstRowid());
+    if (slice.endRowid() != null) {
+      statement.setLong(next, slice.endRowid());
+    }
+  }
+
+  /**
+   * Cuts the rows at or past {@code cursorFrom} (all rows when {@code null}) into slices of at
+   * most {@code rows} rows by rowid; none when there are no such rows.
+   */
+  public List<TableSlice> slices(@Nullable String cursorFrom, int rows) throws SQLException {
+    if (cursorFrom != null && !hasCursor()) {
+      throw new IllegalArgumentException(layout.source() + " has no cursor column");
+    }
+    List<Long> starts = new ArrayList<>();
+    try (Connection connection = ReadOnlySqlite.open(path).getConnection();
+        PreparedStatement query = connection.prepareStatement("SELECT rowid FROM (SELECT rowid,"
+            + " row_number() OVER (ORDER BY rowid) AS n FROM" + quote(layout.table())
+            + " WHERE " + condition(cursorFrom) + ") WHERE n % ? = 1 ORDER BY rowid")) {
+      int next = 1;
+      if (cursorFrom != null) {
+        query.setString(next++, cursorFrom);
+      }
+      query.setInt(next, rows);
+      try (ResultSet result = query.executeQuery()) {
+        while (result.next()) {
+          starts.add(result.getLong(1));
+        }
+      }
+    }
+    List<TableSlice> slices = new ArrayList<>();
+    for (int i = 0; i < starts.size(); i++) {
+      slices.add(new TableSlice(cursorFrom, starts.get(i),
+          i + 1 < starts.size() ? starts.get(i + 1) : null));
+    }
+    return slices;
+  }
+
+  private String condition(@Nullable String cursorFrom) {
+    if (cursorFrom == null) {
+      return "TRUE";
     }
     String cursor = quote(layout.cursor());
-    return select + " WHERE " + cursor + (layout.cursorInclusive() ? " >= ?" : " > ?")
-        + " OR " + cursor + " IS NULL";
+    return "(" + cursor + (layout.cursorInclusive() ? " >= ?" : " > ?") + " OR " + cursor
+        + " IS NULL)";
   }
 
   /** A row as the query returned it, with the layout's conversions by column name. */

@@ -27,8 +27,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * which column and why; the other rows go on.
  *
  * <pre>{@code
- * WithFailures.Result<PCollection<LegacyRecord>, Failure> rows =
- *     pipeline.apply(ReadLegacyTable.of(table).fromCursor(lastId));
+ * for (TableSlice slice : table.slices(lastId, 100_000)) {
+ *   WithFailures.Result<PCollection<LegacyRecord>, Failure> rows =
+ *       pipeline.apply(ReadLegacyTable.of(table).slice(slice));
+ * }
  * }</pre>
  */
 public final class ReadLegacyTable
@@ -39,11 +41,11 @@ public final class ReadLegacyTable
   private static final int FETCH_SIZE = 10_000;
 
   private final LegacyTable table;
-  private final @Nullable String cursorValue;
+  private final @Nullable TableSlice slice;
 
-  private ReadLegacyTable(LegacyTable table, @Nullable String cursorValue) {
+  private ReadLegacyTable(LegacyTable table, @Nullable TableSlice slice) {
     this.table = table;
-    this.cursorValue = cursorValue;
+    this.slice = slice;
   }
 
   /** All rows of a table that {@link LegacyTable#inspect} found readable. */
@@ -55,34 +57,34 @@ public final class ReadLegacyTable
     return new ReadLegacyTable(table, null);
   }
 
-  /** Only the rows at or past this cursor value (see {@link LegacyLayout#cursor()}). */
-  public ReadLegacyTable fromCursor(String value) {
-    if (value == null || !table.hasCursor()) {
+  /** Only the rows of this slice (see {@link LegacyTable#slices}). */
+  public ReadLegacyTable slice(TableSlice newSlice) {
+    if (newSlice == null || newSlice.cursorFrom() != null && !table.hasCursor()) {
       throw new IllegalArgumentException(
-          table.layout().source() + " cannot resume from cursor " + value);
+          table.layout().source() + " cannot be read in slice " + newSlice);
     }
-    return new ReadLegacyTable(table, value);
+    return new ReadLegacyTable(table, newSlice);
   }
 
   @Override
   public WithFailures.Result<PCollection<LegacyRecord>, Failure> expand(PBegin begin) {
-    String cursor = cursorValue;
+    TableSlice range = slice;
     // read() with a row mapper: readRows() sizes TEXT columns from the driver, which says 0.
     // Without output parallelization: its reshuffle made the DirectRunner 100 times slower.
-    PCollection<List<String>> rows = begin.apply("Read " + table.layout().source(),
+    PCollection<List<String>> rows = begin.apply("Read",
         JdbcIO.<List<String>>read()
             .withDataSourceProviderFn(new ReadOnlySqlite(table.path()))
-            .withQuery(table.selectSql(cursor != null))
+            .withQuery(range == null ? table.selectSql() : table.selectSql(range))
             .withStatementPreparator(statement -> {
-              if (cursor != null) {
-                statement.setString(1, cursor);
+              if (range != null) {
+                table.bind(statement, range);
               }
             })
             .withRowMapper(table::values)
             .withCoder(ListCoder.of(NullableCoder.of(StringUtf8Coder.of())))
             .withFetchSize(FETCH_SIZE)
             .withOutputParallelization(false));
-    PCollectionTuple mapped = rows.apply("Map " + table.layout().source(),
+    PCollectionTuple mapped = rows.apply("Map",
         ParDo.of(new MapRowsFn(table)).withOutputTags(RECORDS, TupleTagList.of(FAILURES)));
     return WithFailures.Result.of(mapped, RECORDS, FAILURES);
   }

@@ -53,15 +53,9 @@ CREATE TABLE enrichment.openalex_cache (
     updated_at    timestamptz NOT NULL DEFAULT now()
 );
 
-CREATE TABLE enrichment.semantic_scholar_cache (
-    cache_key     text        PRIMARY KEY,
-    work_id       text,
-    query         text,
-    response      jsonb,
-    fetched_at    timestamptz,
-    source        text        NOT NULL,
-    updated_at    timestamptz NOT NULL DEFAULT now()
-);
+-- The Semantic Scholar cache has the OpenAlex cache's shape.
+CREATE TABLE enrichment.semantic_scholar_cache
+    (LIKE enrichment.openalex_cache INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES);
 
 CREATE TABLE enrichment.citec_cache (
     cache_key     text        PRIMARY KEY,

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.StreamingOptions;
 
 /**
  * {@code sluice backfill}: moves what changed in the legacy stores since the last backfill, then
@@ -40,6 +41,8 @@ final class BackfillCommand {
       options.setRunId(UUID.randomUUID().toString());
     }
     String runId = options.getRunId();
+    // Bounded sources: a batch job on every runner, whatever a runner config says for ingest.
+    options.as(StreamingOptions.class).setStreaming(false);
     useSamplesWithoutSources(options, log);
 
     try (Store store = Store.open(options, log)) {

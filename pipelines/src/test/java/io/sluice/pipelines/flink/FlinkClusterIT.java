@@ -2,11 +2,13 @@ package io.sluice.pipelines.flink;
 
 import static io.sluice.testing.TestDatabases.count;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.lessThan;
 
 import io.sluice.pipelines.cli.CliRun;
+import io.sluice.samples.LegacySamples;
 import io.sluice.samples.SampleCorpus;
 import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.sinks.postgres.StoreChecksum;
@@ -27,7 +29,8 @@ import org.junit.rules.TemporaryFolder;
  * sluice on a real Flink standalone cluster (one JobManager, one TaskManager with two slots,
  * started by the project's own script): the same stores as the DirectRunner, and resume from a
  * checkpoint after a TaskManager is killed, from a savepoint after a stop, and a watched folder
- * ingested as files arrive, each ending with the stores of one clean run.
+ * ingested as files arrive, each ending with the stores of one clean run; and the backfill as a
+ * batch job.
  */
 public class FlinkClusterIT {
   private static final int MANUALS = 60;
@@ -99,6 +102,32 @@ public class FlinkClusterIT {
     assertThat(run.log(), run.exitCode(), equalTo(0));
     assertThat(StoreChecksum.report(StoreChecksum.compute(database)),
         equalTo(directRunChecksum(List.of(samples))));
+  }
+
+  @Test
+  public void aBackfillIsABatchJobOnTheClusterThatStoresWhatTheDirectRunnerStores()
+      throws Exception {
+    Path legacy = FOLDER.newFolder("legacy").toPath();
+    LegacySamples.writeTo(legacy, 500);
+    List<String> sources = List.of("backfill",
+        "--sqliteDir=" + legacy.resolve(LegacySamples.SQLITE),
+        "--reportsDir=" + legacy.resolve(LegacySamples.REPORTS), "--backfillSliceRows=200");
+    DatabaseConfig direct = TestDatabases.fresh();
+    DatabaseConfig cluster = TestDatabases.fresh();
+    List<String> onCluster = new ArrayList<>(sources);
+    onCluster.addAll(List.of("--runnerConfig=flink-cluster", "--flinkMaster=" + CLUSTER.master(),
+        "--filesToStage=" + System.getProperty("sluice.jobJar"),
+        "--databaseUrl=" + cluster.jdbcUrl()));
+    List<String> inThisJvm = new ArrayList<>(sources);
+    inThisJvm.add("--databaseUrl=" + direct.jdbcUrl());
+
+    CliRun run = CliRun.of(onCluster.toArray(String[]::new));
+
+    assertThat(run.log() + run.out(), run.exitCode(), equalTo(0));
+    assertThat(run.out(), containsString("parity holds"));
+    assertThat(CliRun.of(inThisJvm.toArray(String[]::new)).exitCode(), equalTo(0));
+    assertThat(StoreChecksum.report(StoreChecksum.compute(cluster)),
+        equalTo(StoreChecksum.report(StoreChecksum.compute(direct))));
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.sluice.sinks.postgres.RunLedger;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** The short report a person reads at the end of a run and in {@code sluice status --run=…}. */
 final class RunReport {
@@ -12,6 +13,11 @@ final class RunReport {
   static void print(PrintStream out, String runId, String status, RunLedger.RunFigures figures,
       Map<String, Object> summary) {
     double seconds = ((Number) summary.getOrDefault("wall_seconds", 0.0)).doubleValue();
+    if ("backfill".equals(summary.get("kind"))) {
+      printBackfill(out, runId, status, seconds, summary);
+      printFailures(out, figures);
+      return;
+    }
     long embedded = ((Number) summary.getOrDefault("chunks_embedded", 0L)).longValue();
     long pages = ((Number) summary.getOrDefault("pages_extracted", 0L)).longValue();
     out.printf("run %s %s in %.1f s%n", runId, status, seconds);
@@ -26,6 +32,31 @@ final class RunReport {
     if (number(summary, "documents_pruned") > 0) {
       out.printf("  %-26s %8d%n", "documents pruned", number(summary, "documents_pruned"));
     }
+    printFailures(out, figures);
+  }
+
+  /** A backfill's run record: what each source moved and whether its parity held. */
+  @SuppressWarnings("unchecked")
+  private static void printBackfill(PrintStream out, String runId, String status, double seconds,
+      Map<String, Object> summary) {
+    out.printf("backfill %s %s in %.1f s%n", runId, status, seconds);
+    Map<String, Map<String, Object>> moved =
+        (Map<String, Map<String, Object>>) summary.getOrDefault("moved", Map.of());
+    for (Map<String, Object> source : (List<Map<String, Object>>) summary.getOrDefault(
+        "parity", List.of())) {
+      Map<String, Object> figures = moved.getOrDefault(source.get("group"), Map.of());
+      Map<String, Object> comparison =
+          (Map<String, Object>) Objects.requireNonNullElse(source.get("comparison"), Map.of());
+      out.printf("  %-62s read %s, written %s, unchanged %s; %s%n", source.get("group"),
+          figures.getOrDefault("read", "-"), figures.getOrDefault("written", "-"),
+          figures.getOrDefault("unchanged", "-"),
+          source.get("error") != null ? "UNVERIFIED " + source.get("error")
+              : number(comparison, "missing") + number(comparison, "differing") == 0
+                  ? "parity holds" : "MISMATCH, e.g. " + comparison.get("examples"));
+    }
+  }
+
+  private static void printFailures(PrintStream out, RunLedger.RunFigures figures) {
     out.printf("  %-26s %8d%n", "failures", figures.failures());
     for (Map.Entry<String, Long> failureClass : figures.failuresByClass().entrySet()) {
       out.printf("    %-24s %8d%n", failureClass.getKey(), failureClass.getValue());

@@ -246,6 +246,22 @@ public class BackfillTest {
   }
 
   @Test
+  public void statusReportsABackfillRunAndListsOnlySluicesOwnRuns() throws Exception {
+    assertThat(backfill("--runId=backfill-1").exitCode(), equalTo(0));
+
+    CliRun one = CliRun.of("status", "--run=backfill-1", "--databaseUrl=" + database.jdbcUrl());
+    CliRun all = CliRun.of("status", "--databaseUrl=" + database.jdbcUrl());
+
+    assertThat(one.log(), one.out(), containsString("backfill backfill-1 completed"));
+    assertThat(one.out(), containsString(TOKENS));
+    assertThat(one.out(), containsString("read 300, written 300, unchanged 0; parity holds"));
+    assertThat(one.out(), containsString("invalid"));
+    assertThat(all.out(), containsString("backfill-1"));
+    // The legacy runs are data the backfill moved, not runs of sluice's.
+    assertThat(all.out(), not(containsString("run-1")));
+  }
+
+  @Test
   public void aBatchJobOnFlinkStoresWhatTheDirectRunnerStoresInSlices() throws Exception {
     // 300 token rows in slices of 64: five DirectRunner passes; Flink reads every slice in one job.
     CliRun sliced = backfill("--backfillSliceRows=64");

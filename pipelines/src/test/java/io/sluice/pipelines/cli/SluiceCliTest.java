@@ -41,7 +41,9 @@ public class SluiceCliTest {
     assertThat(first.out(), containsString("encrypted"));
     CliRun checksum = sluice("checksum", url);
     assertThat(checksum.exitCode(), equalTo(0));
-    assertThat(checksum.out().lines().count(), equalTo(8L));
+    // Seven ingest tables, eight backfill targets, then the total.
+    assertThat(checksum.out().lines().count(), equalTo(16L));
+    assertThat(checksum.out(), containsString("observability.token_usage"));
 
     CliRun second = sluice("ingest", "--input=" + input, url);
     assertThat(second.exitCode(), equalTo(0));

@@ -21,7 +21,7 @@ public final class RunLedger {
       long vectorsWritten, long failures, Map<String, Long> failuresByClass,
       Map<String, List<String>> failureExamples) {}
 
-  /** A past run as recorded. */
+  /** A past run of sluice's own as recorded (backfilled legacy runs are not listed). */
   public record RunRow(String runId, String status, String startedAt, String finishedAt,
       String payload) {}
 
@@ -114,7 +114,8 @@ public final class RunLedger {
     try (Connection connection = database.connect();
         PreparedStatement query = connection.prepareStatement("""
             SELECT run_id, status, started_at::text, finished_at::text, payload::text
-            FROM workflow.run_records WHERE record_kind = 'run' """ + condition)) {
+            FROM workflow.run_records WHERE record_kind = 'run' AND source IS NULL"""
+            + " " + condition)) {
       parameters.bind(query);
       try (ResultSet result = query.executeQuery()) {
         while (result.next()) {

@@ -64,7 +64,7 @@ public record LegacyTable(
   }
 
   /** A layout's table that cannot be read, and why. */
-  public static LegacyTable failed(
+  private static LegacyTable failed(
       LegacyLayout layout, String path, String problem, boolean damaged) {
     return new LegacyTable(layout, path, problem, damaged, List.of(), List.of(), List.of(), 0,
         null);

@@ -13,8 +13,9 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
- * The command line: {@code sluice ingest|backfill|checksum|status [--flag=value …]}. Flags follow Beam's
- * PipelineOptions, so runner flags ({@code --runner=FlinkRunner}) pass straight through.
+ * The command line: {@code sluice ingest|backfill|checksum|status [--flag=value …]}. Flags
+ * follow Beam's PipelineOptions, so runner flags ({@code --runner=FlinkRunner}) pass straight
+ * through.
  */
 public final class Sluice {
   private static final String USAGE = """

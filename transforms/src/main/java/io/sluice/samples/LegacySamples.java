@@ -117,7 +117,8 @@ public final class LegacySamples {
             ('q1', 'What is the research question?', 'papers/a.pdf', 'gpt-5',
              'Whether calorie posting changes choices.', '2024-03-01T10:00:00Z'),
             ('q2', 'Main result?', 'papers/b.pdf', 'gpt-5', NULL, '2024-03-01 10:00'),
-            ('q3', 'Data?', NULL, NULL, 'Zero-width and NUL: a' || char(0) || 'b', '2024-03-01')""");
+            ('q3', 'Data?', NULL, NULL, 'Zero-width and NUL: a' || char(0) || 'b',
+             '2024-03-01')""");
   }
 
   /** With a column newer than the backfill knows, which is reported and left out. */

@@ -97,7 +97,10 @@ public final class LegacyParity implements AutoCloseable {
       }
     }
 
-    /** Compares every loaded row with the target, then counts target rows of these sources that the source no longer has. */
+    /**
+     * Compares every loaded row with the target, then counts the target rows of these sources
+     * that the source no longer has.
+     */
     public Comparison compare() throws SQLException {
       flush();
       String keysMatch = table.keys().stream()

@@ -60,7 +60,9 @@ public final class LegacyWrite extends PTransform<PCollection<LegacyRecord>, PCo
     return new LegacyWrite(newDatabase, batchSize, maxRetries);
   }
 
-  /** Rows per transaction; a record's rows are never split, so a batch can exceed it by one record. */
+  /**
+   * Rows per transaction; a record's rows are never split, so a batch may pass it by one record.
+   */
   public LegacyWrite withBatchSize(int rows) {
     if (rows <= 0) {
       throw new IllegalArgumentException("batchSize must be positive, got " + rows);

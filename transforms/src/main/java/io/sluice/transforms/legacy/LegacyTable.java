@@ -74,7 +74,7 @@ public record LegacyTable(
     return problem == null;
   }
 
-  /** Whether incremental reads can resume from a cursor: the layout has one and so does the file. */
+  /** Whether reads can resume from a cursor: the layout has one and so does the file. */
   public boolean hasCursor() {
     return layout.cursor() != null && presentColumns.contains(layout.cursor());
   }

@@ -27,7 +27,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  * unreadable one an {@code io_error}; either way the next report still loads.
  *
  * <pre>{@code
- * pipeline.apply(ReadWorkflowReports.under("/data/reports/").files(List.of("a/workflow-report-1.json")));
+ * pipeline.apply(ReadWorkflowReports.under("/data/reports/")
+ *     .files(List.of("2024/workflow-report-1.json")));
  * }</pre>
  */
 public final class ReadWorkflowReports
@@ -71,7 +72,8 @@ public final class ReadWorkflowReports
   private static final class MapReportFn extends DoFn<String, LegacyRecord> {
     private final String root;
     private final Counter read = Metrics.counter("backfill " + WorkflowReports.GROUP, "rows_read");
-    private final Counter invalid = Metrics.counter("backfill " + WorkflowReports.GROUP, "rows_invalid");
+    private final Counter invalid =
+        Metrics.counter("backfill " + WorkflowReports.GROUP, "rows_invalid");
 
     MapReportFn(String root) {
       this.root = root;

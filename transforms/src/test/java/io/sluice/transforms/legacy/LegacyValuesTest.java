@@ -33,7 +33,8 @@ public class LegacyValuesTest {
   @Test
   public void refusesTimesItCannotReadFaithfully() {
     UnmappableValueException words =
-        assertThrows(UnmappableValueException.class, () -> LegacyValues.time("started_at", "yesterday"));
+        assertThrows(UnmappableValueException.class,
+            () -> LegacyValues.time("started_at", "yesterday"));
     assertThat(words.reason(), equalTo("started_at is not an ISO-8601 time"));
     assertThat(words.getMessage(), containsString("'yesterday'"));
     assertThrows(UnmappableValueException.class, () -> LegacyValues.time("t", "99999999999999"));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.pipelines.ingest.IngestOptions;
 import io.sluice.pipelines.ingest.IngestPipeline;
 import io.sluice.pipelines.ingest.PipelineMetrics;
+import io.sluice.pipelines.ingest.S3Settings;
 import io.sluice.samples.SampleCorpus;
 import io.sluice.sinks.postgres.RunContext;
 import io.sluice.sinks.postgres.RunLedger;
@@ -12,6 +13,7 @@ import io.sluice.transforms.embed.EmbedChunks;
 import io.sluice.transforms.extract.ExtractText;
 import io.sluice.transforms.read.InputPatterns;
 import io.sluice.transforms.read.ReadSources;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +39,7 @@ final class IngestCommand {
     }
     String runId = options.getRunId();
     IngestPipeline.prepare(options);
+    S3Settings.apply(options);
     FileSystems.setDefaultPipelineOptions(options);
     List<String> inputs = inputs(options, log);
     long files = countMatches(inputs);
@@ -88,6 +91,15 @@ final class IngestCommand {
     }
   }
 
+  private static Exception matchError(MatchResult match) {
+    try {
+      match.metadata();
+      return new IOException("match failed with status " + match.status());
+    } catch (IOException e) {
+      return e;
+    }
+  }
+
   /** The given inputs, or the generated samples (written on first use) when there are none. */
   private static List<String> inputs(IngestOptions options, PrintStream log) throws Exception {
     if (options.getInput() != null && !options.getInput().isEmpty()) {
@@ -103,14 +115,24 @@ final class IngestCommand {
     return List.of(samples.toString());
   }
 
-  /** Matches every input before the run, so a missing file is one clear error, not a stack. */
+  /**
+   * Matches every input before the run, so a missing file, a missing bucket, refused credentials
+   * or an unreachable endpoint is one clear error and nothing is written.
+   */
   private static long countMatches(List<String> inputs) throws Exception {
     long files = 0;
     for (String input : inputs) {
       String pattern = InputPatterns.toPattern(input);
-      MatchResult match = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW_IF_WILDCARD);
+      MatchResult match;
+      try {
+        match = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW_IF_WILDCARD);
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalArgumentException(InputProblems.describe(input, e), e);
+      }
       if (match.status() != MatchResult.Status.OK) {
-        throw new IllegalArgumentException("input not found: " + input);
+        throw new IllegalArgumentException(match.status() == MatchResult.Status.NOT_FOUND
+            ? "input not found: " + input
+            : InputProblems.describe(input, matchError(match)));
       }
       files += match.metadata().stream()
           .filter(file -> !InputPatterns.isGlob(pattern)

@@ -8,6 +8,7 @@ import io.sluice.sinks.postgres.StoreChecksum;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.beam.sdk.io.aws2.options.S3Options;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -91,6 +92,9 @@ public final class Sluice {
 
   private static <T extends PipelineOptions> T options(List<String> flags, Class<T> type) {
     PipelineOptionsFactory.register(type);
+    // Beam's AWS registrar registers AwsOptions only; the S3 client factory lives in S3Options
+    // and must survive the trip to Flink's workers.
+    PipelineOptionsFactory.register(S3Options.class);
     return PipelineOptionsFactory.fromArgs(flags.toArray(String[]::new)).withValidation().as(type);
   }
 

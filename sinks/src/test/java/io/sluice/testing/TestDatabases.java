@@ -50,6 +50,15 @@ public final class TestDatabases {
     }
   }
 
+  /** The first column of the query's first row as text. */
+  public static String text(DatabaseConfig database, String sql) throws SQLException {
+    try (Connection connection = database.connect();
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      return result.next() ? result.getString(1) : null;
+    }
+  }
+
   public static void execute(DatabaseConfig database, String sql) throws SQLException {
     try (Connection connection = database.connect();
         Statement statement = connection.createStatement()) {

@@ -9,7 +9,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.core.retry.RetryPolicy;
 import software.amazon.awssdk.core.retry.backoff.BackoffStrategy;
-import software.amazon.awssdk.core.retry.backoff.FullJitterBackoffStrategy;
+import software.amazon.awssdk.core.retry.backoff.EqualJitterBackoffStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
@@ -46,7 +46,7 @@ public final class S3Settings {
     @Override
     public S3ClientBuilder createBuilder(S3Options options) {
       S3SourceOptions flags = options.as(S3SourceOptions.class);
-      BackoffStrategy backoff = FullJitterBackoffStrategy.builder()
+      BackoffStrategy backoff = EqualJitterBackoffStrategy.builder()
           .baseDelay(Duration.ofMillis(200))
           .maxBackoffTime(Duration.ofSeconds(5))
           .build();

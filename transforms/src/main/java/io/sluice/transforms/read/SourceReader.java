@@ -14,10 +14,15 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.beam.sdk.util.BackOff;
+import org.apache.beam.sdk.util.BackOffUtils;
+import org.apache.beam.sdk.util.FluentBackoff;
+import org.apache.beam.sdk.util.Sleeper;
 import org.apache.commons.compress.archivers.zip.UnsupportedZipFeatureException;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.apache.commons.io.input.CloseShieldInputStream;
+import org.joda.time.Duration;
 
 /**
  * Turns one matched file into documents and failures. A ZIP archive is streamed entry by entry
@@ -32,6 +37,11 @@ final class SourceReader {
   }
 
   private static final int BUFFER = 64 * 1024;
+  /** Re-reads of a file after its store failed: about a minute in all before it is an io_error. */
+  private static final FluentBackoff READ_RETRIES = FluentBackoff.DEFAULT
+      .withMaxRetries(6)
+      .withInitialBackoff(Duration.standardSeconds(1))
+      .withMaxBackoff(Duration.standardSeconds(15));
 
   private final ReadLimits limits;
 
@@ -50,18 +60,39 @@ final class SourceReader {
               "file is " + sizeBytes + " bytes, above the limit of " + limits.maxDocumentBytes()));
       return;
     }
-    try (InputStream in = new SourceStream(opener.open())) {
-      if (isArchiveName(uri)) {
-        expandArchive(uri, in, 1, new ArchiveBudget(), out);
-      } else {
-        byte[] content = readBounded(in, (total, compressed) -> checkDocumentSize(total));
-        out.document(document(uri, content));
+    BackOff attempts = READ_RETRIES.backoff();
+    while (true) {
+      try (InputStream in = new SourceStream(opener.open())) {
+        if (isArchiveName(uri)) {
+          expandArchive(uri, in, 1, new ArchiveBudget(), out);
+        } else {
+          byte[] content = readBounded(in, (total, compressed) -> checkDocumentSize(total));
+          out.document(document(uri, content));
+        }
+        return;
+      } catch (LimitExceededException e) {
+        out.failure(Failure.ofUri(uri, Stage.READ, FailureClass.TOO_LARGE, e.getMessage()));
+        return;
+      } catch (IOException e) {
+        // The store failed, not the file (a damaged archive is handled inside): read the file
+        // again from the start, so an object store that restarts costs time, not the document.
+        // Members of an archive read before the failure are emitted again; the sinks are
+        // idempotent.
+        if (!waitBeforeRetry(attempts)) {
+          out.failure(
+              Failure.ofUri(uri, Stage.READ, FailureClass.IO_ERROR, "cannot read source: " + e));
+          return;
+        }
       }
-    } catch (LimitExceededException e) {
-      out.failure(Failure.ofUri(uri, Stage.READ, FailureClass.TOO_LARGE, e.getMessage()));
-    } catch (IOException e) {
-      out.failure(
-          Failure.ofUri(uri, Stage.READ, FailureClass.IO_ERROR, "cannot read source: " + e));
+    }
+  }
+
+  private static boolean waitBeforeRetry(BackOff attempts) {
+    try {
+      return BackOffUtils.next(Sleeper.DEFAULT, attempts);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -110,6 +110,24 @@ public class S3IngestTest {
   }
 
   @Test
+  public void flinkReadsAnS3PrefixAsTheDirectRunnerDoes() throws Exception {
+    Path local = folder.newFolder("flink").toPath();
+    SampleCorpus.writeTo(local);
+    SERVER.upload("flink", "in/", local);
+    DatabaseConfig direct = TestDatabases.fresh();
+    DatabaseConfig flink = TestDatabases.fresh();
+
+    assertThat(ingest(direct, "s3://flink/in/").exitCode(), equalTo(0));
+    // Streaming mode with checkpoints and the continuous match on the prefix, as on a cluster.
+    CliRun onFlink = ingest(flink, "s3://flink/in/", "--runnerConfig=flink-local",
+        "--pollIntervalSeconds=1", "--stopAfterIdleSeconds=2");
+
+    assertThat(onFlink.log() + onFlink.out(), onFlink.exitCode(), equalTo(0));
+    assertThat(StoreChecksum.report(StoreChecksum.compute(flink)),
+        equalTo(StoreChecksum.report(StoreChecksum.compute(direct))));
+  }
+
+  @Test
   public void anObjectOverwrittenWithNewBytesIsAnUpdatedSource() throws Exception {
     String uri = "s3://updates/papers/paper.pdf";
     SERVER.upload("updates", "papers/", folder.newFolder("empty").toPath());

@@ -85,11 +85,17 @@ public class S3IngestTest {
         .map(Object::toString).toList();
   }
 
+  /** Writes the sample documents to a folder and uploads them below s3://bucket/in/. */
+  private Path samplesIn(String bucket) throws Exception {
+    Path local = folder.newFolder(bucket).toPath();
+    SampleCorpus.writeTo(local);
+    SERVER.upload(bucket, "in/", local);
+    return local;
+  }
+
   @Test
   public void anS3PrefixIngestsExactlyLikeTheSameFilesOnDisk() throws Exception {
-    Path local = folder.newFolder("samples").toPath();
-    SampleCorpus.writeTo(local);
-    SERVER.upload("corpus", "in/", local);
+    Path local = samplesIn("corpus");
     DatabaseConfig fromS3 = TestDatabases.fresh();
     DatabaseConfig fromDisk = TestDatabases.fresh();
 
@@ -111,9 +117,7 @@ public class S3IngestTest {
 
   @Test
   public void flinkReadsAnS3PrefixAsTheDirectRunnerDoes() throws Exception {
-    Path local = folder.newFolder("flink").toPath();
-    SampleCorpus.writeTo(local);
-    SERVER.upload("flink", "in/", local);
+    samplesIn("flink");
     DatabaseConfig direct = TestDatabases.fresh();
     DatabaseConfig flink = TestDatabases.fresh();
 

@@ -37,12 +37,14 @@ public class CrashRecoveryIT {
 
   private static Process ingest(Path input, DatabaseConfig database, String runId, Path log)
       throws Exception {
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-jar", System.getProperty("sluice.jobJar"), "ingest", "--input=" + input,
-        "--databaseUrl=" + database.jdbcUrl(), "--runId=" + runId)
+    ProcessBuilder sluice = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-jar",
+        System.getProperty("sluice.jobJar"), "ingest", "--input=" + input, "--runId=" + runId)
         .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+        .redirectOutput(log.toFile());
+    // The database from the environment, as a deployment keeps a password out of `ps`.
+    sluice.environment().put("SLUICE_DATABASE_URL", database.jdbcUrl());
+    return sluice.start();
   }
 
   @Test

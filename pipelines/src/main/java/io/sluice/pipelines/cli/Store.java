@@ -7,6 +7,8 @@ import io.sluice.sinks.postgres.SchemaMigrations;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 
 /**
  * The database a command works on, migrated to the newest schema: the one {@code --databaseUrl}
@@ -25,6 +27,7 @@ final class Store implements AutoCloseable {
   static Store open(StoreOptions options, PrintStream log) throws IOException {
     if (options.getDatabaseUrl() != null) {
       DatabaseConfig database = new DatabaseConfig(options.getDatabaseUrl());
+      checkReachable(database);
       SchemaMigrations.migrate(database);
       return new Store(database, null);
     }
@@ -37,6 +40,16 @@ final class Store implements AutoCloseable {
     } catch (RuntimeException e) {
       server.close();
       throw e;
+    }
+  }
+
+  /** A database that refuses the connection is one clear line, not a migration tool's report. */
+  private static void checkReachable(DatabaseConfig database) {
+    try (Connection connection = database.connect()) {
+      connection.isValid(5);
+    } catch (SQLException e) {
+      throw new IllegalArgumentException("cannot connect to PostgreSQL at "
+          + database.maskedUrl() + ": " + e.getMessage().lines().findFirst().orElse(""), e);
     }
   }
 

@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 import io.sluice.samples.SampleCorpus;
 import io.sluice.sinks.postgres.DatabaseConfig;
@@ -95,6 +96,14 @@ public class SluiceCliTest {
     CliRun badUrl = sluice("checksum", "--databaseUrl=postgres://user:secret@host/db");
     assertThat(badUrl.exitCode(), equalTo(2));
     assertThat(badUrl.log(), not(containsString("secret")));
+
+    CliRun unreachable = sluice("status",
+        "--databaseUrl=jdbc:postgresql://127.0.0.1:1/db?user=u&password=secret");
+    assertThat(unreachable.exitCode(), equalTo(2));
+    assertThat(unreachable.log().strip(), startsWith(
+        "sluice: error: cannot connect to PostgreSQL at jdbc:postgresql://127.0.0.1:1/db"));
+    assertThat(unreachable.log().strip().lines().count(), equalTo(1L));
+    assertThat(unreachable.log(), not(containsString("secret")));
 
     assertThat(sluice("frobnicate").exitCode(), equalTo(2));
   }

@@ -50,12 +50,14 @@ public final class TestDatabases {
     }
   }
 
-  /** The first column of the query's first row as text. */
+  /** The first column of the query's first row as text, times printed in UTC. */
   public static String text(DatabaseConfig database, String sql) throws SQLException {
     try (Connection connection = database.connect();
-        Statement statement = connection.createStatement();
-        ResultSet result = statement.executeQuery(sql)) {
-      return result.next() ? result.getString(1) : null;
+        Statement statement = connection.createStatement()) {
+      statement.execute("SET TimeZone = 'UTC'");
+      try (ResultSet result = statement.executeQuery(sql)) {
+        return result.next() ? result.getString(1) : null;
+      }
     }
   }
 

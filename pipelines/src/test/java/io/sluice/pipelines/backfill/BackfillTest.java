@@ -16,9 +16,6 @@ import io.sluice.sinks.postgres.StoreChecksum;
 import io.sluice.testing.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -67,13 +64,7 @@ public class BackfillTest {
   }
 
   private String text(String sql) throws Exception {
-    try (Connection connection = database.connect();
-        Statement statement = connection.createStatement()) {
-      statement.execute("SET TimeZone = 'UTC'");
-      try (ResultSet result = statement.executeQuery(sql)) {
-        return result.next() ? result.getString(1) : "<no row>";
-      }
-    }
+    return TestDatabases.text(database, sql);
   }
 
   @Test

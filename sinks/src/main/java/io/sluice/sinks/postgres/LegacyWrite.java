@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,6 +86,9 @@ public final class LegacyWrite extends PTransform<PCollection<LegacyRecord>, PCo
     }
     return records.apply("Upsert", ParDo.of(new WriteFn(this)));
   }
+
+  /** A row and the source its record came from. */
+  private record SourcedRow(TargetRow row, String source) {}
 
   /** Per group (a legacy store): rows sent and rows that were new or different. */
   private record Written(Map<String, long[]> byGroup) {}
@@ -173,21 +177,20 @@ public final class LegacyWrite extends PTransform<PCollection<LegacyRecord>, PCo
         throws SQLException {
       Map<String, long[]> byGroup = new HashMap<>();
       Map<String, String> groupOfSource = new HashMap<>();
-      Map<String, Map<List<String>, TargetRow>> rowsByTable = new LinkedHashMap<>();
-      Map<TargetRow, String> sourceOf = new HashMap<>();
+      Map<String, Map<List<String>, SourcedRow>> rowsByTable = new LinkedHashMap<>();
       for (LegacyRecord record : records) {
         groupOfSource.put(record.source(), record.group());
         byGroup.computeIfAbsent(record.group(), g -> new long[2])[0] += record.rows().size();
         for (TargetRow row : record.rows()) {
           rowsByTable.computeIfAbsent(row.table(), t -> new LinkedHashMap<>())
-              .put(row.key(), row);
-          sourceOf.put(row, record.source());
+              .put(row.key(), new SourcedRow(row, record.source()));
         }
       }
-      for (Map.Entry<String, Map<List<String>, TargetRow>> table : rowsByTable.entrySet()) {
+      for (Map.Entry<String, Map<List<String>, SourcedRow>> table : rowsByTable.entrySet()) {
         TargetTable target = TargetTables.named(table.getKey());
-        List<TargetRow> rows = new ArrayList<>(table.getValue().values());
-        List<String> sources = rows.stream().map(sourceOf::get).toList();
+        Collection<SourcedRow> unique = table.getValue().values();
+        List<TargetRow> rows = unique.stream().map(SourcedRow::row).toList();
+        List<String> sources = unique.stream().map(SourcedRow::source).toList();
         try (PreparedStatement upsert = connection.prepareStatement(LegacySql.upsert(target))) {
           LegacySql.bind(upsert, connection, target, rows, sources);
           try (ResultSet changed = upsert.executeQuery()) {

@@ -22,6 +22,11 @@ public record LegacyRecord(String group, String source, String id, List<TargetRo
 
   /** Where a failure of this record is filed: its source and its id. */
   public String uri() {
+    return uri(source, id);
+  }
+
+  /** Where a failure of the record {@code id} of {@code source} is filed, mapped or not. */
+  public static String uri(String source, String id) {
     return source + "/" + id;
   }
 }

@@ -109,7 +109,7 @@ public final class ReadLegacyTable
         invalid.inc();
         LegacyRow row = table.row(values);
         out.get(FAILURES).output(Failure.ofUri(
-            table.layout().source() + "/" + table.layout().recordId(row),
+            LegacyRecord.uri(table.layout().source(), table.layout().recordId(row)),
             Stage.BACKFILL, FailureClass.INVALID, e.getMessage()));
       }
     }

@@ -54,6 +54,18 @@ public interface IngestOptions extends StoreOptions, S3SourceOptions {
 
   void setExtractTimeoutSeconds(int value);
 
+  @Description("Heap of each parser process in MiB; a document needing more is too_large.")
+  @Default.Integer(768)
+  int getParserHeapMb();
+
+  void setParserHeapMb(int value);
+
+  @Description("Parser processes per JVM, each parsing one document at a time (0: one per core).")
+  @Default.Integer(0)
+  int getParserProcesses();
+
+  void setParserProcesses(int value);
+
   @Description("Refuse documents whose permissions forbid text extraction.")
   @Default.Boolean(false)
   boolean getHonourPermissions();

@@ -76,7 +76,9 @@ public final class IngestPipeline {
     ExtractionSettings extraction = ExtractionSettings.defaults()
         .withTimeout(Duration.ofSeconds(options.getExtractTimeoutSeconds()))
         .withMaxPages(options.getMaxPages())
-        .withHonourPermissions(options.getHonourPermissions());
+        .withHonourPermissions(options.getHonourPermissions())
+        .withParserHeapMb(options.getParserHeapMb())
+        .withParserProcesses(options.getParserProcesses());
     ChunkingSettings chunking = chunking(options);
     EmbedChunks embed = EmbedChunks.with(chunking.model());
     if (options.getEmbeddingThreads() > 0) {

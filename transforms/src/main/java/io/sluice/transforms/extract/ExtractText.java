@@ -5,14 +5,8 @@ import io.sluice.transforms.model.Failure;
 import io.sluice.transforms.model.FailureClass;
 import io.sluice.transforms.model.SourceDocument;
 import io.sluice.transforms.model.Stage;
+import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -29,7 +23,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  * Extracts text, metadata and permissions from each source document with PDFBox. Documents that
  * cannot be extracted, or that take longer than the timeout, become classified failures; a valid
  * PDF without a usable text layer passes on with no page texts, to be recorded as {@code no_text}
- * (an OCR candidate).
+ * (an OCR candidate). Parsing happens in parser processes ({@link ParserPool}), so a document that
+ * hangs the parser or exhausts its memory costs its own parse and nothing else.
  */
 public final class ExtractText
     extends PTransform<
@@ -39,42 +34,53 @@ public final class ExtractText
   private static final TupleTag<Failure> FAILURES = new TupleTag<>() {};
 
   private final ExtractionSettings settings;
+  private final Class<?> parserMainClass;
 
-  private ExtractText(ExtractionSettings settings) {
+  private ExtractText(ExtractionSettings settings, Class<?> parserMainClass) {
     this.settings = settings;
+    this.parserMainClass = parserMainClass;
   }
 
   public static ExtractText create() {
-    return new ExtractText(ExtractionSettings.defaults());
+    return new ExtractText(ExtractionSettings.defaults(), ExtractionWorker.class);
   }
 
   public ExtractText withSettings(ExtractionSettings newSettings) {
     if (newSettings == null) {
       throw new IllegalArgumentException("settings must not be null");
     }
-    return new ExtractText(newSettings);
+    return new ExtractText(newSettings, parserMainClass);
   }
 
   public ExtractText withTimeout(Duration timeout) {
-    return new ExtractText(settings.withTimeout(timeout));
+    return withSettings(settings.withTimeout(timeout));
   }
 
   public ExtractText withHonourPermissions(boolean honour) {
-    return new ExtractText(settings.withHonourPermissions(honour));
+    return withSettings(settings.withHonourPermissions(honour));
+  }
+
+  /**
+   * Runs another program in the parser processes: tests use one that misbehaves on purpose. It
+   * must speak {@link ExtractionWorker}'s protocol.
+   */
+  ExtractText withParserMainClass(Class<?> mainClass) {
+    if (mainClass == null) {
+      throw new IllegalArgumentException("mainClass must not be null");
+    }
+    return new ExtractText(settings, mainClass);
   }
 
   @Override
   public WithFailures.Result<PCollection<DocumentRecord>, Failure> expand(
       PCollection<SourceDocument> sources) {
     PCollectionTuple extracted =
-        sources.apply("Extract", ParDo.of(new ExtractFn(settings))
+        sources.apply("Extract", ParDo.of(new ExtractFn(settings, parserMainClass))
             .withOutputTags(DOCUMENTS, TupleTagList.of(FAILURES)));
     return WithFailures.Result.of(extracted, DOCUMENTS, FAILURES);
   }
 
   private static final class ExtractFn extends DoFn<SourceDocument, DocumentRecord> {
-    private static final AtomicInteger THREADS = new AtomicInteger();
-
     private final Counter extracted = Metrics.counter(ExtractText.class, "documents_extracted");
     private final Counter noText = Metrics.counter(ExtractText.class, "documents_no_text");
     private final Counter failed = Metrics.counter(ExtractText.class, "extraction_failures");
@@ -83,65 +89,48 @@ public final class ExtractText
     private final Distribution millis = Metrics.distribution(ExtractText.class, "extract_millis");
 
     private final ExtractionSettings settings;
-    private transient PdfTextExtractor extractor;
-    private transient ExecutorService parser;
+    private final Class<?> parserMainClass;
+    private transient ParserPool parsers;
 
-    ExtractFn(ExtractionSettings settings) {
+    ExtractFn(ExtractionSettings settings, Class<?> parserMainClass) {
       this.settings = settings;
+      this.parserMainClass = parserMainClass;
     }
 
     @Setup
     public void setup() {
-      extractor = new PdfTextExtractor(settings);
-      // Parsing runs on its own thread so a document can be abandoned at the time limit.
-      parser = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "sluice-pdf-parser-" + THREADS.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-      });
+      parsers = ParserPool.acquire(settings, parserMainClass);
     }
 
     @ProcessElement
     public void process(@Element SourceDocument source, MultiOutputReceiver out)
-        throws InterruptedException {
+        throws IOException, InterruptedException {
       long start = System.nanoTime();
-      Future<DocumentRecord> parse = parser.submit(() -> extractor.extract(source));
       try {
-        DocumentRecord document =
-            parse.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        DocumentRecord document = parsers.extract(source);
         extracted.inc();
         pages.inc(document.metadata().pages());
         if (document.pageTexts().isEmpty()) {
           noText.inc();
         }
         out.get(DOCUMENTS).output(document);
-      } catch (TimeoutException e) {
-        parse.cancel(true);
-        timeouts.inc();
-        fail(out, source, FailureClass.TIMEOUT,
-            "extraction took longer than " + settings.timeout().toSeconds() + " s; abandoned");
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof ExtractionException classified) {
-          fail(out, source, classified.failureClass(), classified.getMessage());
-        } else {
-          fail(out, source, FailureClass.CORRUPT, "PDF cannot be parsed: " + cause);
+      } catch (ExtractionException e) {
+        if (e.failureClass() == FailureClass.TIMEOUT) {
+          timeouts.inc();
         }
+        failed.inc();
+        out.get(FAILURES).output(
+            Failure.of(source.source(), Stage.EXTRACT, e.failureClass(), e.getMessage()));
       } finally {
         millis.update((System.nanoTime() - start) / 1_000_000);
       }
     }
 
-    private void fail(MultiOutputReceiver out, SourceDocument source, FailureClass failureClass,
-        String message) {
-      failed.inc();
-      out.get(FAILURES).output(Failure.of(source.source(), Stage.EXTRACT, failureClass, message));
-    }
-
     @Teardown
     public void teardown() {
-      if (parser != null) {
-        parser.shutdownNow();
+      if (parsers != null) {
+        parsers.release();
+        parsers = null;
       }
     }
   }

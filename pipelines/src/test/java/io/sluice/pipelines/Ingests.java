@@ -3,7 +3,6 @@ package io.sluice.pipelines;
 import io.sluice.pipelines.ingest.IngestOptions;
 import io.sluice.pipelines.ingest.IngestPipeline;
 import io.sluice.sinks.postgres.DatabaseConfig;
-import io.sluice.sinks.postgres.RunContext;
 import io.sluice.sinks.postgres.StoreChecksum;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -32,8 +31,7 @@ final class Ingests {
     options.setRunId(runId);
     IngestPipeline.prepare(options);
     Pipeline pipeline = Pipeline.create(options);
-    IngestPipeline.build(pipeline, options, inputs, database,
-        new RunContext(runId, IngestPipeline.indexVersion(options)));
+    IngestPipeline.build(pipeline, options, inputs, database, IngestPipeline.runContext(options));
     PipelineResult result = pipeline.run();
     result.waitUntilFinish();
     return result;

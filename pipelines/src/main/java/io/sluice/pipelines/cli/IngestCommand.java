@@ -43,7 +43,7 @@ final class IngestCommand {
     FileSystems.setDefaultPipelineOptions(options);
     List<String> inputs = inputs(options, log);
     long files = countMatches(inputs);
-    RunContext run = new RunContext(runId, IngestPipeline.indexVersion(options));
+    RunContext run = IngestPipeline.runContext(options);
 
     try (Store store = Store.open(options, log)) {
       RunLedger ledger = new RunLedger(store.database());
@@ -78,6 +78,7 @@ final class IngestCommand {
       summary.put("wall_seconds", seconds);
       summary.put("files_matched", files);
       summary.put("documents_skipped", PipelineMetrics.counter(result, SkipSettled.class, "documents_skipped"));
+      summary.put("documents_redone", PipelineMetrics.counter(result, SkipSettled.class, "documents_redone"));
       summary.put("pages_extracted", PipelineMetrics.counter(result, ExtractText.class, "pages_extracted"));
       summary.put("chunks_embedded", PipelineMetrics.counter(result, EmbedChunks.class, "chunks_embedded"));
       summary.put("documents_read", PipelineMetrics.counter(result, ReadSources.class, "documents_read"));

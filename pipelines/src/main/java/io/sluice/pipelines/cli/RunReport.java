@@ -24,6 +24,10 @@ final class RunReport {
     out.printf("  %-26s %8d%n", "files matched", number(summary, "files_matched"));
     out.printf("  %-26s %8d%n", "sources seen", figures.sourcesSeen());
     out.printf("  %-26s %8d%n", "skipped (already settled)", number(summary, "documents_skipped"));
+    if (number(summary, "documents_redone") > 0) {
+      out.printf("  %-26s %8d   left in progress by an earlier run that did not finish%n",
+          "redone", number(summary, "documents_redone"));
+    }
     out.printf("  %-26s %8d   pages extracted %d (%.1f pages/s)%n", "documents stored",
         figures.documentsStored(), pages, seconds > 0 ? pages / seconds : 0);
     out.printf("  %-26s %8d%n", "no text layer (OCR)", figures.documentsNoText());

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.beam.sdk.io.aws2.options.S3Options;
+import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -34,6 +35,13 @@ public final class Sluice {
     String getRun();
 
     void setRun(String value);
+
+    @Description("A document claimed (in_progress) longer ago than this is reported as stale: the"
+        + " run that claimed it stopped without finishing it, and the next ingest redoes it.")
+    @Default.Integer(30)
+    int getStaleAfterMinutes();
+
+    void setStaleAfterMinutes(int value);
   }
 
   private Sluice() {}
@@ -74,7 +82,7 @@ public final class Sluice {
         case "status":
           StatusOptions status = options(flags, StatusOptions.class);
           try (Store store = Store.open(status, log)) {
-            StatusCommand.print(new RunLedger(store.database()), status.getRun(), out);
+            StatusCommand.print(new RunLedger(store.database()), status, out);
           }
           return 0;
         default:

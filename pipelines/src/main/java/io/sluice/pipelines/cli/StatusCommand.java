@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.sinks.postgres.RunLedger;
 import java.io.PrintStream;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -15,7 +16,9 @@ final class StatusCommand {
 
   private StatusCommand() {}
 
-  static void print(RunLedger ledger, String runId, PrintStream out) throws Exception {
+  static void print(RunLedger ledger, Sluice.StatusOptions options, PrintStream out)
+      throws Exception {
+    String runId = options.getRun();
     if (runId != null) {
       RunLedger.RunRow row = ledger.run(runId)
           .orElseThrow(() -> new IllegalArgumentException("no run with id " + runId));
@@ -38,6 +41,11 @@ final class StatusCommand {
           payload.getOrDefault("documents_skipped", "-"), figures.chunksWritten(),
           figures.failures());
     }
+    Duration staleAfter = Duration.ofMinutes(options.getStaleAfterMinutes());
+    RunLedger.LedgerState ledgerState = ledger.state(staleAfter);
+    out.printf("%nledger: %d documents in progress, %d of them stale (claimed over %d min ago;"
+        + " the next ingest redoes them), %d quarantined%n", ledgerState.inProgress(),
+        ledgerState.stale(), staleAfter.toMinutes(), ledgerState.quarantined());
     RunLedger.RunRow latest = runs.get(0);
     out.println();
     RunReport.print(out, latest.runId(), latest.status(), ledger.figures(latest.runId()),

@@ -108,6 +108,19 @@ public interface IngestOptions extends StoreOptions, S3SourceOptions {
 
   void setMaxPages(int value);
 
+  @Description("Quarantine a document after it failed the same retryable way (timeout, io_error)"
+      + " in this many runs: later runs skip it.")
+  @Default.Integer(3)
+  int getQuarantineAfter();
+
+  void setQuarantineAfter(int value);
+
+  @Description("Try quarantined documents again in this run.")
+  @Default.Boolean(false)
+  boolean getRetryQuarantined();
+
+  void setRetryQuarantined(boolean value);
+
   @Description("After the run, remove documents whose sources under the inputs no longer exist.")
   @Default.Boolean(false)
   boolean getPrune();

@@ -46,6 +46,12 @@ public final class IngestPipeline {
         chunking.chunkSize(), chunking.chunkOverlap(), "model-tokens", chunking.acrossPages());
   }
 
+  /** The run the options describe: its id, index version and quarantine rule. */
+  public static RunContext runContext(IngestOptions options) {
+    return new RunContext(options.getRunId(), indexVersion(options))
+        .withQuarantine(options.getQuarantineAfter(), options.getRetryQuarantined());
+  }
+
   /**
    * Settles runner options that follow from sluice's own. In streaming mode on Flink the job ends
    * only when its sources shut down after being idle; they must not shut down while the

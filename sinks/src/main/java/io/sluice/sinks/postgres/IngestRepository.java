@@ -6,6 +6,7 @@ import io.sluice.transforms.keys.IndexVersion;
 import io.sluice.transforms.model.Chunk;
 import io.sluice.transforms.model.DocumentRecord;
 import io.sluice.transforms.model.Failure;
+import io.sluice.transforms.model.FailureClass;
 import io.sluice.transforms.model.Source;
 import io.sluice.transforms.model.Stage;
 import java.sql.Array;
@@ -53,22 +54,59 @@ final class IngestRepository {
   }
 
   /**
-   * Whether the document needs no work in this index version: stored completely, or failed in a
-   * way no retry can change.
+   * Whether the document needs no work in this index version: stored completely, failed in a way
+   * no retry can change, or quarantined (unless this run retries quarantined documents).
    */
   boolean isSettled(Connection connection, String docId) throws SQLException {
     try (PreparedStatement query = connection.prepareStatement("""
         SELECT EXISTS (SELECT 1 FROM workflow.document_stages
                        WHERE doc_id = ? AND pipeline_run_id = ?
                          AND ((stage = 'store' AND status = 'completed')
-                              OR (status = 'failed' AND retryable = false)))""")) {
+                              OR (status = 'failed' AND retryable = false)
+                              OR (status = 'quarantined' AND NOT ?)))""")) {
       query.setString(1, docId);
       query.setString(2, run.pipelineRunId());
+      query.setBoolean(3, run.retryQuarantined());
       try (ResultSet result = query.executeQuery()) {
         result.next();
         return result.getBoolean(1);
       }
     }
+  }
+
+  /**
+   * Marks the document {@code in_progress} for this run, keeping what earlier failures recorded
+   * (their class and count decide quarantine). Returns whether an earlier run claimed it and
+   * never finished it: the document is being redone after a crash, or beside a run that is still
+   * going (harmless: every write is idempotent).
+   */
+  boolean claim(Connection connection, String docId) throws SQLException {
+    boolean takenOver;
+    try (PreparedStatement previous = connection.prepareStatement("""
+        SELECT 1 FROM workflow.document_stages
+        WHERE doc_id = ? AND pipeline_run_id = ? AND stage = 'extract'
+          AND status = 'in_progress' AND run_id <> ?
+        FOR UPDATE""")) {
+      previous.setString(1, docId);
+      previous.setString(2, run.pipelineRunId());
+      previous.setString(3, run.runId());
+      try (ResultSet result = previous.executeQuery()) {
+        takenOver = result.next();
+      }
+    }
+    try (PreparedStatement claim = connection.prepareStatement("""
+        INSERT INTO workflow.document_stages
+            (doc_id, pipeline_run_id, stage, status, attempts, run_id, started_at)
+        VALUES (?, ?, 'extract', 'in_progress', 0, ?, now())
+        ON CONFLICT (doc_id, pipeline_run_id, stage) DO UPDATE SET
+            status = 'in_progress', run_id = EXCLUDED.run_id, started_at = now(),
+            finished_at = NULL""")) {
+      claim.setString(1, docId);
+      claim.setString(2, run.pipelineRunId());
+      claim.setString(3, run.runId());
+      claim.executeUpdate();
+    }
+    return takenOver;
   }
 
   /** A document with its chunks and vectors, and its completed stages, all in one transaction. */
@@ -101,18 +139,24 @@ final class IngestRepository {
   /**
    * A classified failure: always a dead-letter row for this run; for a document that failed
    * extraction, also the document with its failure status, its source and its failed ledger stage
-   * (which never overwrites a completed one).
+   * (which never overwrites a completed one). A document that has now failed the same retryable
+   * way in as many runs as the run's {@code quarantineAfter} is quarantined, and its dead-letter
+   * row says so.
    */
   void writeFailure(Connection connection, Failure failure) throws SQLException {
+    Failure recorded = failure;
     if (failure.docId() != null && failure.stage() == Stage.EXTRACT) {
       Source source = new Source(failure.sourceUri(), failure.docId(), failure.sizeBytes());
       upsertDocument(connection, source, null, "{}", failure.failureClass().code(),
           failure.message());
       pointSourceAt(connection, source);
-      try (PreparedStatement stage = connection.prepareStatement(STAGE_UPSERT
-          + " WHERE workflow.document_stages.status <> 'completed'")) {
-        bindStage(stage, failure.docId(), Stage.EXTRACT, "failed", failure);
-        stage.executeUpdate();
+      int attempts = recordFailedStage(connection, failure);
+      if (failure.retryable() && attempts >= run.quarantineAfter()) {
+        quarantine(connection, failure.docId());
+        recorded = Failure.of(source, Stage.EXTRACT, FailureClass.QUARANTINED,
+            failure.message() + " — failed this way (" + failure.failureClass().code() + ") in "
+                + attempts + " runs; quarantined: later runs skip it unless run with"
+                + " --retryQuarantined");
       }
     }
     try (PreparedStatement insert = connection.prepareStatement("""
@@ -123,13 +167,57 @@ final class IngestRepository {
             doc_id = EXCLUDED.doc_id, error_class = EXCLUDED.error_class,
             retryable = EXCLUDED.retryable, message = EXCLUDED.message""")) {
       insert.setString(1, run.runId());
-      insert.setString(2, failure.sourceUri());
-      insert.setString(3, failure.stage().code());
-      insert.setString(4, failure.docId());
-      insert.setString(5, failure.failureClass().code());
-      insert.setBoolean(6, failure.retryable());
-      insert.setString(7, failure.message());
+      insert.setString(2, recorded.sourceUri());
+      insert.setString(3, recorded.stage().code());
+      insert.setString(4, recorded.docId());
+      insert.setString(5, recorded.failureClass().code());
+      insert.setBoolean(6, recorded.retryable());
+      insert.setString(7, recorded.message());
       insert.executeUpdate();
+    }
+  }
+
+  /**
+   * The failed extract stage; returns in how many runs in a row it has failed with this class (a
+   * bundle the runner replays within one run is the same attempt).
+   */
+  private int recordFailedStage(Connection connection, Failure failure) throws SQLException {
+    try (PreparedStatement stage = connection.prepareStatement("""
+        INSERT INTO workflow.document_stages AS s (doc_id, pipeline_run_id, stage, status,
+            attempts, error_class, retryable, error_message, run_id, started_at, finished_at,
+            last_failed_run_id)
+        VALUES (?, ?, 'extract', 'failed', 1, ?, ?, ?, ?, now(), now(), ?)
+        ON CONFLICT (doc_id, pipeline_run_id, stage) DO UPDATE SET
+            attempts = CASE
+                WHEN s.last_failed_run_id = EXCLUDED.run_id THEN s.attempts
+                WHEN s.error_class = EXCLUDED.error_class THEN s.attempts + 1
+                ELSE 1 END,
+            status = 'failed', error_class = EXCLUDED.error_class,
+            retryable = EXCLUDED.retryable, error_message = EXCLUDED.error_message,
+            run_id = EXCLUDED.run_id, finished_at = now(),
+            last_failed_run_id = EXCLUDED.run_id
+        WHERE s.status <> 'completed'
+        RETURNING attempts""")) {
+      stage.setString(1, failure.docId());
+      stage.setString(2, run.pipelineRunId());
+      stage.setString(3, failure.failureClass().code());
+      stage.setBoolean(4, failure.retryable());
+      stage.setString(5, failure.message());
+      stage.setString(6, run.runId());
+      stage.setString(7, run.runId());
+      try (ResultSet result = stage.executeQuery()) {
+        return result.next() ? result.getInt(1) : 0;
+      }
+    }
+  }
+
+  private void quarantine(Connection connection, String docId) throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement("""
+        UPDATE workflow.document_stages SET status = 'quarantined'
+        WHERE doc_id = ? AND pipeline_run_id = ? AND stage = 'extract'""")) {
+      update.setString(1, docId);
+      update.setString(2, run.pipelineRunId());
+      update.executeUpdate();
     }
   }
 

@@ -5,20 +5,36 @@ import java.io.Serializable;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * The run every written row is attributed to, and the index version its vectors belong to; a run
- * that writes no vectors (a backfill) has none.
+ * The run every written row is attributed to, the index version its vectors belong to (a run that
+ * writes no vectors, a backfill, has none), and how it treats documents that failed before: a
+ * document that failed the same retryable way in {@code quarantineAfter} runs is quarantined and
+ * skipped, unless the run is told to {@code retryQuarantined}.
  */
-public record RunContext(String runId, @Nullable IndexVersion indexVersion)
-    implements Serializable {
+public record RunContext(String runId, @Nullable IndexVersion indexVersion, int quarantineAfter,
+    boolean retryQuarantined) implements Serializable {
+  public static final int DEFAULT_QUARANTINE_AFTER = 3;
+
   public RunContext {
     if (runId == null || runId.isBlank()) {
       throw new IllegalArgumentException("runId must not be blank");
     }
+    if (quarantineAfter < 1) {
+      throw new IllegalArgumentException(
+          "quarantineAfter must be at least 1, got " + quarantineAfter);
+    }
+  }
+
+  public RunContext(String runId, @Nullable IndexVersion indexVersion) {
+    this(runId, indexVersion, DEFAULT_QUARANTINE_AFTER, false);
   }
 
   /** A run that writes no vectors. */
   public static RunContext withoutIndex(String runId) {
     return new RunContext(runId, null);
+  }
+
+  public RunContext withQuarantine(int afterRuns, boolean retry) {
+    return new RunContext(runId, indexVersion, afterRuns, retry);
   }
 
   public @Nullable String pipelineRunId() {

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,12 @@ public final class RunLedger {
   /** A past run of sluice's own as recorded (backfilled legacy runs are not listed). */
   public record RunRow(String runId, String status, String startedAt, String finishedAt,
       String payload) {}
+
+  /**
+   * The documents the ledger holds claimed ({@code in_progress}), those of them claimed longer
+   * ago than the stale limit, and the quarantined ones.
+   */
+  public record LedgerState(long inProgress, long stale, long quarantined) {}
 
   private final DatabaseConfig database;
 
@@ -93,6 +100,22 @@ public final class RunLedger {
       }
       long failures = byClass.values().stream().mapToLong(Long::longValue).sum();
       return new RunFigures(sources, stored, noText, chunks, vectors, failures, byClass, examples);
+    }
+  }
+
+  public LedgerState state(Duration staleAfter) throws SQLException {
+    try (Connection connection = database.connect();
+        PreparedStatement query = connection.prepareStatement("""
+            SELECT count(*) FILTER (WHERE status = 'in_progress'),
+                   count(*) FILTER (WHERE status = 'in_progress'
+                                      AND started_at < now() - make_interval(secs => ?)),
+                   count(*) FILTER (WHERE status = 'quarantined')
+            FROM workflow.document_stages WHERE stage = 'extract'""")) {
+      query.setLong(1, staleAfter.toSeconds());
+      try (ResultSet result = query.executeQuery()) {
+        result.next();
+        return new LedgerState(result.getLong(1), result.getLong(2), result.getLong(3));
+      }
     }
   }
 

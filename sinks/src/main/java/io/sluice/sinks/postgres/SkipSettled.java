@@ -3,6 +3,7 @@ package io.sluice.sinks.postgres;
 import io.sluice.transforms.model.Source;
 import io.sluice.transforms.model.SourceDocument;
 import java.sql.SQLException;
+import java.util.Optional;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -14,9 +15,11 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Consults the ledger: a document already stored in this index version, or failed in a way no
- * retry can change, needs no extraction or embedding again; only its source is recorded as seen.
- * This is what makes a re-run, or a replay after a crash, cost little on any runner.
+ * Consults the ledger: a document already stored in this index version, failed in a way no retry
+ * can change, or quarantined, needs no extraction or embedding again; only its source is recorded
+ * as seen. This is what makes a re-run, or a replay after a crash, cost little on any runner.
+ * Every other document is claimed ({@code in_progress}) for this run before it goes on; a claim an
+ * earlier run left unfinished (it crashed, or was stopped) is taken over and counted as redone.
  */
 public final class SkipSettled extends PTransform<PCollection<SourceDocument>, PCollectionTuple> {
   /** Documents that still need work. */
@@ -62,6 +65,7 @@ public final class SkipSettled extends PTransform<PCollection<SourceDocument>, P
   private static final class LookupFn extends DoFn<SourceDocument, SourceDocument> {
     private final Counter pending = Metrics.counter(SkipSettled.class, "documents_pending");
     private final Counter skipped = Metrics.counter(SkipSettled.class, "documents_skipped");
+    private final Counter redone = Metrics.counter(SkipSettled.class, "documents_redone");
     private final Counter retries = Metrics.counter(SkipSettled.class, "lookup_retries");
 
     private final DatabaseConfig database;
@@ -78,19 +82,33 @@ public final class SkipSettled extends PTransform<PCollection<SourceDocument>, P
     public void setup() {
       connection = new RetryingConnection(database, 6, retries);
       repository = new IngestRepository(run, 1);
+      try {
+        // Claims reference the index version, which may not be registered yet.
+        connection.inTransaction(c -> {
+          repository.registerIndexVersion(c);
+          return null;
+        });
+      } catch (SQLException | InterruptedException e) {
+        throw new IllegalStateException("cannot register the index version", e);
+      }
     }
 
     @ProcessElement
     public void process(@Element SourceDocument document, MultiOutputReceiver out)
         throws SQLException, InterruptedException {
       String docId = document.source().docId();
-      if (connection.inTransaction(c -> repository.isSettled(c, docId))) {
+      Optional<Boolean> takenOver = connection.inTransaction(c -> repository.isSettled(c, docId)
+          ? Optional.empty() : Optional.of(repository.claim(c, docId)));
+      if (takenOver.isEmpty()) {
         skipped.inc();
         out.get(SETTLED).output(document.source());
-      } else {
-        pending.inc();
-        out.get(PENDING).output(document);
+        return;
       }
+      if (takenOver.get()) {
+        redone.inc();
+      }
+      pending.inc();
+      out.get(PENDING).output(document);
     }
 
     @Teardown

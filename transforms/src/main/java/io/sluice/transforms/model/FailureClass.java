@@ -15,6 +15,11 @@ public enum FailureClass {
   REJECTED("rejected", false),
   /** A legacy value or report the backfill cannot convert faithfully: skipped, and said why. */
   INVALID("invalid", false),
+  /**
+   * Failed the same retryable way in too many runs: no longer retried on its own. Recorded for the
+   * run that gave up; the document keeps the class it failed with.
+   */
+  QUARANTINED("quarantined", false),
   TIMEOUT("timeout", true),
   IO_ERROR("io_error", true);
 

@@ -102,6 +102,9 @@ public class ArangoIngestTest {
     assertThat(TestDatabases.count(database, "SELECT count(*) FROM observability.request_failures"
         + " WHERE stage = 'store' AND retryable AND message LIKE '%ArangoDB%error 1221%'"),
         equalTo(1L));
+    assertThat("the refused document's claim is given up, not left in progress",
+        TestDatabases.count(database, "SELECT count(*) FROM workflow.document_stages"
+            + " WHERE status = 'in_progress'"), equalTo(0L));
 
     arango.clearFaults();
     CliRun retried = ingest();

@@ -1,5 +1,6 @@
 package io.sluice.pipelines.ingest;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.DefaultValueFactory;
 import org.apache.beam.sdk.options.Description;
@@ -20,6 +21,9 @@ public interface StoreOptions extends PipelineOptions {
       + "which keeps a password out of the process list (so does ~/.pgpass, which the driver "
       + "reads). Without either, an embedded PostgreSQL keeps its data in <workDir>/postgres.")
   @Default.InstanceFactory(DatabaseUrlFromEnvironment.class)
+  // Only the client reads it (the workers get the database in their transforms): left out of the
+  // serialized options, it is not shown in the Flink web UI's job configuration.
+  @JsonIgnore
   String getDatabaseUrl();
 
   void setDatabaseUrl(String value);

@@ -141,7 +141,8 @@ final class IngestRepository {
    * extraction, also the document with its failure status, its source and its failed ledger stage
    * (which never overwrites a completed one). A document that has now failed the same retryable
    * way in as many runs as the run's {@code quarantineAfter} is quarantined, and its dead-letter
-   * row says so.
+   * row says so. A document that could not be stored gives up this run's claim on it: the ledger
+   * then says what is true, that nothing holds it, and the next run takes it as new.
    */
   void writeFailure(Connection connection, Failure failure) throws SQLException {
     Failure recorded = failure;
@@ -158,6 +159,8 @@ final class IngestRepository {
                 + attempts + " runs; quarantined: later runs skip it unless run with"
                 + " --retryQuarantined");
       }
+    } else if (failure.docId() != null && failure.stage() == Stage.STORE) {
+      releaseClaim(connection, failure.docId());
     }
     try (PreparedStatement insert = connection.prepareStatement("""
         INSERT INTO observability.request_failures
@@ -208,6 +211,18 @@ final class IngestRepository {
       try (ResultSet result = stage.executeQuery()) {
         return result.next() ? result.getInt(1) : 0;
       }
+    }
+  }
+
+  private void releaseClaim(Connection connection, String docId) throws SQLException {
+    try (PreparedStatement delete = connection.prepareStatement("""
+        DELETE FROM workflow.document_stages
+        WHERE doc_id = ? AND pipeline_run_id = ? AND stage = 'extract'
+          AND status = 'in_progress' AND run_id = ?""")) {
+      delete.setString(1, docId);
+      delete.setString(2, run.pipelineRunId());
+      delete.setString(3, run.runId());
+      delete.executeUpdate();
     }
   }
 

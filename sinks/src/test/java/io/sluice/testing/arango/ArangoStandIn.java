@@ -54,6 +54,9 @@ public final class ArangoStandIn implements AutoCloseable {
   private final AtomicLong ids = new AtomicLong(100);
   private final AtomicInteger requests = new AtomicInteger();
 
+  private final AtomicInteger failuresSent = new AtomicInteger();
+  private final AtomicInteger dropsDone = new AtomicInteger();
+  private final AtomicInteger answersDelayed = new AtomicInteger();
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private volatile int failureStatus = 503;
   private final AtomicInteger dropsLeft = new AtomicInteger();
@@ -89,6 +92,17 @@ public final class ArangoStandIn implements AutoCloseable {
   /** How many requests reached the server (faulty ones included). */
   public int requestCount() {
     return requests.get();
+  }
+
+  /** The faults that reached a client: error answers, cut connections, slow answers. */
+  public record FaultsDelivered(int errorAnswers, int droppedConnections, int slowAnswers) {
+    public int total() {
+      return errorAnswers + droppedConnections + slowAnswers;
+    }
+  }
+
+  public FaultsDelivered faultsDelivered() {
+    return new FaultsDelivered(failuresSent.get(), dropsDone.get(), answersDelayed.get());
   }
 
   /** The next {@code count} requests are answered with {@code status} and do nothing. */
@@ -150,9 +164,11 @@ public final class ArangoStandIn implements AutoCloseable {
     try (exchange) {
       byte[] requestBody = exchange.getRequestBody().readAllBytes();
       if (!delay.isZero()) {
+        answersDelayed.incrementAndGet();
         Thread.sleep(delay.toMillis());
       }
       if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        failuresSent.incrementAndGet();
         send(exchange, error(failureStatus, 503 == failureStatus ? 503 : 500,
             "service unavailable (injected)"), false);
         return;
@@ -164,7 +180,11 @@ public final class ArangoStandIn implements AutoCloseable {
         answer = route(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
             query(exchange.getRequestURI().getRawQuery()), requestBody);
       }
-      send(exchange, answer, dropsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0);
+      boolean drop = dropsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+      if (drop) {
+        dropsDone.incrementAndGet();
+      }
+      send(exchange, answer, drop);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

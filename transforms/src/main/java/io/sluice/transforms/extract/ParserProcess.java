@@ -53,6 +53,7 @@ final class ParserProcess implements AutoCloseable {
   static ParserProcess start(ExtractionSettings settings, Class<?> mainClass,
       ScheduledExecutorService watchdog) throws IOException {
     Path scratch = Files.createTempDirectory("sluice-parser-");
+    String classPath = classPath(mainClass, scratch);
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx" + settings.parserHeapMb() + "m",
@@ -63,7 +64,7 @@ final class ParserProcess implements AutoCloseable {
         // PDFBox keeps parsed objects beyond its memory budget in temporary files: here, where
         // they are deleted with the process whatever way it ends.
         "-Djava.io.tmpdir=" + scratch,
-        "-cp", classPath(mainClass),
+        "-cp", classPath,
         mainClass.getName()));
     command.addAll(ExtractionWorker.arguments(settings));
     ProcessBuilder builder = new ProcessBuilder(command)
@@ -78,7 +79,8 @@ final class ParserProcess implements AutoCloseable {
       return parser;
     } catch (IOException e) {
       parser.close();
-      throw new IOException("cannot start a parser process: " + e.getMessage(), e);
+      throw new IOException("cannot start a parser process (class path " + classPath + "): "
+          + e.getMessage(), e);
     } finally {
       deadline.cancel(false);
     }
@@ -170,19 +172,26 @@ final class ParserProcess implements AutoCloseable {
   /**
    * The class path the parser runs from: the job jar when sluice runs from one (on a Flink
    * cluster, the copy of the job jar the task manager received; its own class path does not
-   * hold sluice), otherwise this JVM's class path.
+   * hold sluice), otherwise this JVM's class path. A task manager keeps that copy under a folder
+   * named after its address, colon included, which a class path cannot hold: the process then
+   * reaches the jar through a link in its scratch folder.
    */
-  private static String classPath(Class<?> mainClass) {
+  private static String classPath(Class<?> mainClass, Path scratch) throws IOException {
     CodeSource own = mainClass.getProtectionDomain().getCodeSource();
     CodeSource pdfbox =
         org.apache.pdfbox.pdmodel.PDDocument.class.getProtectionDomain().getCodeSource();
-    if (own != null && pdfbox != null && own.getLocation().equals(pdfbox.getLocation())) {
-      try {
-        return Path.of(own.getLocation().toURI()).toString();
-      } catch (java.net.URISyntaxException | IllegalArgumentException e) {
-        // Not a file: fall back to the class path below.
-      }
+    if (own == null || pdfbox == null || !own.getLocation().equals(pdfbox.getLocation())) {
+      return System.getProperty("java.class.path");
     }
-    return System.getProperty("java.class.path");
+    Path jar;
+    try {
+      jar = Path.of(own.getLocation().toURI());
+    } catch (java.net.URISyntaxException | IllegalArgumentException notAFile) {
+      return System.getProperty("java.class.path");
+    }
+    if (!jar.toString().contains(java.io.File.pathSeparator)) {
+      return jar.toString();
+    }
+    return Files.createSymbolicLink(scratch.resolve("job.jar"), jar).toString();
   }
 }

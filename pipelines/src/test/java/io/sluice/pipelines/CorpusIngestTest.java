@@ -29,6 +29,8 @@ public class CorpusIngestTest {
       "corrupt", List.of("corrupt"),
       "reject", List.of("not_pdf", "rejected"));
 
+  private static final int MAX_MESSAGE_LENGTH = 400;
+
   @Test
   public void everyFileEndsAsItsManifestExpects() throws Exception {
     Optional<Path> corpus = Corpus.directory();
@@ -52,6 +54,14 @@ public class CorpusIngestTest {
       }
     }
     assertThat(wrong, anEmptyMap());
+    // A failure row is read by a person: one line that says what and why, no stack trace; and
+    // whether a retry can help follows from the class.
+    Map<String, String> unreadable = new TreeMap<>(Ingests.map(database, "SELECT source_uri,"
+        + " message FROM observability.request_failures WHERE message ~ '[\\n\\t]'"
+        + " OR length(message) > " + MAX_MESSAGE_LENGTH + " OR message ~ 'Exception:.*Exception:'"));
+    assertThat(unreadable, anEmptyMap());
+    assertThat(count(database, "SELECT count(*) FROM observability.request_failures"
+        + " WHERE retryable <> (error_class IN ('timeout', 'io_error'))"), equalTo(0L));
     assertThat(count(database, "SELECT count(*) FROM ingestion.sources WHERE source_uri LIKE '"
         + root + "/zips/nested-zip-in-zip.zip!/%'"), equalTo(3L));
     assertThat(count(database, "SELECT count(*) FROM ingestion.sources s JOIN ingestion.documents d"

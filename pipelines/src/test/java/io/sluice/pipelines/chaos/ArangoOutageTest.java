@@ -48,7 +48,11 @@ public class ArangoOutageTest {
     Map<String, Map<String, ObjectNode>> graph = new TreeMap<>();
     for (String collection : COLLECTIONS) {
       Map<String, ObjectNode> documents = new TreeMap<>(arango.documents("sluice", collection));
-      documents.replaceAll((key, document) -> (ObjectNode) document.deepCopy().remove("_rev"));
+      documents.replaceAll((key, document) -> {
+        ObjectNode content = document.deepCopy();
+        content.remove("_rev");
+        return content;
+      });
       graph.put(collection, documents);
     }
     return graph;

@@ -84,13 +84,19 @@ public class CrashRecoveryIT {
         + " - (SELECT count(DISTINCT (doc_id, char_start, char_end)) FROM indexing.chunks)");
     long completedLater = count(crashed, "SELECT count(*) FROM workflow.document_stages"
         + " WHERE stage = 'store' AND status = 'completed' AND run_id <> 'killed-0'");
+    long redone = count(crashed, "SELECT coalesce((payload->>'documents_redone')::bigint, 0)"
+        + " FROM workflow.run_records WHERE run_id = 'final' AND record_kind = 'run'");
+    long leftInProgress = count(crashed, "SELECT count(*) FROM workflow.document_stages"
+        + " WHERE status = 'in_progress'");
     System.out.printf("chaos: faults injected %d (SIGKILL), documents stored before the final run"
-        + " %d of %d, completed by the final run %d, documents completed after a crash %d,"
+        + " %d of %d, completed by the final run %d (of them redone after a killed run's claim"
+        + " %d), documents completed after a crash %d, claims left in progress %d,"
         + " duplicates found %d, lost %d%n", kills, storedBeforeFinal, DOCUMENTS,
-        DOCUMENTS - storedBeforeFinal, completedLater, duplicates, lost);
+        DOCUMENTS - storedBeforeFinal, redone, completedLater, leftInProgress, duplicates, lost);
 
     assertThat(kills, equalTo(KILL_AFTER_STORED.size()));
     assertThat(lost, equalTo(0L));
+    assertThat(leftInProgress, equalTo(0L));
     assertThat(duplicates, equalTo(0L));
     assertThat(completedLater, greaterThan(0L));
     assertThat(StoreChecksum.report(StoreChecksum.compute(crashed)),

@@ -85,7 +85,7 @@ public final class RunLedger {
       Map<String, Long> byClass = new LinkedHashMap<>();
       Map<String, List<String>> examples = new LinkedHashMap<>();
       try (PreparedStatement query = connection.prepareStatement("""
-          SELECT error_class || CASE WHEN retryable THEN ' (retryable)' ELSE '' END,
+          SELECT error_class || CASE WHEN retryable THEN ' (retryable)' ELSE ' (permanent)' END,
                  count(*), (array_agg(source_uri || ': ' || message ORDER BY source_uri))[1:3]
           FROM observability.request_failures WHERE run_id = ?
           GROUP BY 1 ORDER BY 2 DESC, 1""")) {

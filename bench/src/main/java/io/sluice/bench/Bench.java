@@ -1,0 +1,247 @@
+package io.sluice.bench;
+
+import io.sluice.pipelines.ingest.IngestOptions;
+import io.sluice.pipelines.ingest.IngestPipeline;
+import io.sluice.samples.SampleCorpus;
+import io.sluice.sinks.postgres.DatabaseConfig;
+import io.sluice.sinks.postgres.EmbeddedPostgresServer;
+import io.sluice.sinks.postgres.RunContext;
+import io.sluice.sinks.postgres.SchemaMigrations;
+import io.sluice.transforms.chunk.ChunkingSettings;
+import io.sluice.transforms.embed.ModelSpec;
+import io.sluice.transforms.keys.Keys;
+import io.sluice.transforms.model.Source;
+import io.sluice.transforms.model.SourceDocument;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * {@code ./sluice bench}: every stage alone, the pipeline end to end on the DirectRunner and on
+ * Flink, and LangChain4j's ingestor doing the same job, all in one run on one corpus, then the
+ * ratios between them, which drift far less than absolute times on a shared machine. The
+ * pipeline runs are real {@code sluice ingest} commands measured from outside.
+ */
+public final class Bench {
+  /** The flags of {@code sluice bench}. */
+  public interface BenchOptions extends PipelineOptions {
+    @Description("Folder of PDFs to measure on (default: generated manuals).")
+    String getCorpus();
+
+    void setCorpus(String value);
+
+    @Description("Folder for the bench's runs; emptied first.")
+    @Default.String(".sluice/bench")
+    String getBenchDir();
+
+    void setBenchDir(String value);
+
+    @Description("Also run the pipeline on Flink [local] at parallelism 1 and 2 (P6).")
+    @Default.Boolean(true)
+    boolean getFlink();
+
+    void setFlink(boolean value);
+  }
+
+  private static final Duration RUN_LIMIT = Duration.ofMinutes(30);
+  private static final int GENERATED_MANUALS = 24;
+  private static final int GENERATED_PAGES = 8;
+
+  private final BenchOptions options;
+  private final Path root;
+  private final Path jobJar;
+  private final Path benchDir;
+  private final PrintStream out;
+
+  private Bench(BenchOptions options, PrintStream out) {
+    this.options = options;
+    this.root = Path.of(System.getProperty("sluice.root", ".")).toAbsolutePath();
+    this.jobJar = Path.of(System.getProperty("sluice.jobJar"));
+    this.benchDir = Path.of(options.getBenchDir()).toAbsolutePath();
+    this.out = out;
+  }
+
+  public static void main(String[] args) throws Exception {
+    PipelineOptionsFactory.register(BenchOptions.class);
+    BenchOptions options = PipelineOptionsFactory.fromArgs(args).withValidation()
+        .as(BenchOptions.class);
+    new Bench(options, System.out).run();
+    System.exit(0);
+  }
+
+  private void run() throws Exception {
+    deleteRecursively(benchDir);
+    Files.createDirectories(benchDir);
+    Path corpus = corpus();
+    Path half = halfOf(corpus);
+    List<SourceDocument> sources = pdfs(corpus);
+    out.printf("sluice bench · %s · corpus %s (%d PDFs, %.1f MB)%n", Machine.describe(), corpus,
+        sources.size(), sources.stream().mapToLong(s -> s.content().length).sum() / 1e6);
+
+    IngestOptions defaults = PipelineOptionsFactory.create().as(IngestOptions.class);
+    defaults.setRunId("bench-sink");
+    RunContext sinkRun = IngestPipeline.runContext(defaults);
+    ChunkingSettings chunking = ChunkingSettings.defaults(ModelSpec.named(
+        defaults.getEmbeddingModel()));
+
+    try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startTemporary()) {
+      out.println("\nstage limits (this JVM)");
+      StageLimits.Result stages = StageLimits.measure(sources, chunking);
+      row("extraction, PDFBox, 1 thread", stages.extractionPages(), "pages");
+      row("chunking", stages.chunking(), "chunks");
+      row("embedding alone, " + stages.threads() + " threads", stages.embedding(), "chunks");
+      Rate copy = CopyBinary.write(server.database("bench_copy"), stages.embedded(),
+          sinkRun.pipelineRunId());
+      row("PostgreSQL COPY BINARY, unlogged", copy, "rows");
+      DatabaseConfig sinkDatabase = server.database("bench_sink");
+      SchemaMigrations.migrate(sinkDatabase);
+      Rate sink = SinkThroughput.write(sinkDatabase, stages.embedded(), sinkRun,
+          defaults.getBatchSize());
+      row("sluice PostgreSQL sink", sink, "rows");
+
+      out.println("\npipeline (sluice ingest, each its own JVM, measured from outside)");
+      DatabaseConfig direct = migrated(server, "bench_direct");
+      PipelineRun first = ingest("direct first run", corpus, direct, "first");
+      PipelineRun again = ingest("direct unchanged re-run", corpus, direct, "rerun");
+      PipelineRun halfRun = ingest("direct, half the corpus", half, migrated(server,
+          "bench_half"), "half");
+      PipelineRun flink1 = null;
+      PipelineRun flink2 = null;
+      if (options.getFlink()) {
+        flink1 = ingest("Flink [local] parallelism 1", corpus, migrated(server, "bench_flink1"),
+            "flink-p1", "--runnerConfig=flink-local", "--parallelism=1", "--streaming=false");
+        flink2 = ingest("Flink [local] parallelism 2", corpus, migrated(server, "bench_flink2"),
+            "flink-p2", "--runnerConfig=flink-local", "--parallelism=2", "--streaming=false");
+      }
+      MeasuredProcess.Result peer = peer(corpus);
+      MeasuredProcess.Result cold = MeasuredProcess.run(List.of(root.resolve("sluice").toString(),
+          "ingest", "--workDir=" + benchDir.resolve("cold")), root, RUN_LIMIT);
+      out.printf("  %-34s %8.1f s   (generated samples, embedded PostgreSQL started)%n",
+          "cold ./sluice ingest", cold.wallSeconds());
+
+      out.println("\nratios");
+      ratio("P1", first.chunksPerSecond() / stages.embedding().perSecond(),
+          "end-to-end chunks/s ÷ embedding alone (goal ≥ 0.90)");
+      ratio("P2", peer.wallSeconds() / first.process().wallSeconds(),
+          "LangChain4j wall ÷ sluice wall, same PDFs (goal ≥ 2.0)");
+      ratio("P3", sink.perSecond() / copy.perSecond(),
+          "sink rows/s ÷ COPY BINARY rows/s (goal ≥ 0.80)");
+      ratio("P4", again.pipelineSeconds() / first.pipelineSeconds(), "unchanged re-run ÷ first"
+          + " run, pipeline time; " + again.chunksEmbedded() + " embeddings (goal ≤ 0.05)");
+      if (flink1 != null) {
+        ratio("P6", flink2.chunksPerSecond() / flink1.chunksPerSecond(),
+            "Flink parallelism 2 ÷ 1, chunks/s (goal ≥ 1.7)");
+      }
+      ratio("P8", cold.wallSeconds(), "cold ./sluice ingest of the samples, seconds (goal ≤ 30)");
+      ratio("RSS_MIB", first.process().peakRssMiB(), "peak RSS of the whole corpus run, MiB"
+          + " (goal ≤ 1536; half the corpus: " + Math.round(halfRun.process().peakRssMiB())
+          + ")");
+    }
+  }
+
+  private static DatabaseConfig migrated(EmbeddedPostgresServer server, String name)
+      throws Exception {
+    DatabaseConfig database = server.database(name);
+    SchemaMigrations.migrate(database);
+    return database;
+  }
+
+  private PipelineRun ingest(String name, Path input, DatabaseConfig database, String runId,
+      String... flags) throws Exception {
+    List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx2g", "-jar",
+        jobJar.toString(), "ingest", "--input=" + input, "--databaseUrl=" + database.jdbcUrl(),
+        "--runId=" + runId));
+    command.addAll(List.of(flags));
+    PipelineRun run = PipelineRun.of(MeasuredProcess.run(command, root, RUN_LIMIT), database,
+        runId);
+    out.printf(Locale.ROOT, "  %-34s %8.1f s   pipeline %.1f s · %d pages · %d chunks embedded"
+            + " · %.1f chunks/s · %.1f pages/s · peak RSS %.0f MiB · CPU %.1f s%n", name,
+        run.process().wallSeconds(), run.pipelineSeconds(), run.pages(), run.chunksEmbedded(),
+        run.chunksPerSecond(), run.pagesPerSecond(), run.process().peakRssMiB(),
+        run.process().cpuSeconds());
+    return run;
+  }
+
+  private MeasuredProcess.Result peer(Path corpus) throws Exception {
+    String classPath = System.getProperty("java.class.path");
+    MeasuredProcess.Result peer = MeasuredProcess.run(List.of(javaCommand(), "-Xmx2g", "-cp",
+        classPath, LangChainPeer.class.getName(), corpus.toString()), root, RUN_LIMIT);
+    String summary = peer.output().lines().filter(line -> line.startsWith("peer:"))
+        .reduce((a, b) -> b).orElseThrow(() -> new IllegalStateException(
+            "the LangChain4j peer failed:\n" + peer.output()));
+    out.printf("  %-34s %8.1f s   %s · peak RSS %.0f MiB · CPU %.1f s%n",
+        "LangChain4j EmbeddingStoreIngestor", peer.wallSeconds(), summary,
+        peer.peakRssMiB(), peer.cpuSeconds());
+    return peer;
+  }
+
+  private void row(String name, Rate rate, String unit) {
+    out.printf(Locale.ROOT, "  %-34s %8.1f %s/s   (%d in %.2f s)%n", name, rate.perSecond(),
+        unit, rate.items(), rate.seconds());
+  }
+
+  private void ratio(String name, double value, String meaning) {
+    out.printf(Locale.ROOT, "%s %.3f   # %s%n", name, value, meaning);
+  }
+
+  private Path corpus() throws IOException {
+    if (options.getCorpus() != null) {
+      return Path.of(options.getCorpus()).toAbsolutePath().normalize();
+    }
+    Path generated = benchDir.resolve("manuals");
+    SampleCorpus.writeManuals(generated, GENERATED_MANUALS, GENERATED_PAGES);
+    return generated;
+  }
+
+  /** The first half of the corpus's PDFs, copied: the second size the memory figure needs. */
+  private Path halfOf(Path corpus) throws IOException {
+    Path half = benchDir.resolve("half");
+    Files.createDirectories(half);
+    List<Path> files = pdfFiles(corpus);
+    for (Path file : files.subList(0, files.size() / 2)) {
+      Files.copy(file, half.resolve(file.getFileName()));
+    }
+    return half;
+  }
+
+  private static List<Path> pdfFiles(Path folder) throws IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.filter(file -> file.toString().endsWith(".pdf")).sorted().toList();
+    }
+  }
+
+  private static List<SourceDocument> pdfs(Path folder) throws IOException {
+    List<SourceDocument> documents = new ArrayList<>();
+    for (Path file : pdfFiles(folder)) {
+      byte[] bytes = Files.readAllBytes(file);
+      documents.add(new SourceDocument(
+          new Source(file.toUri().toString(), Keys.docId(bytes), bytes.length), bytes));
+    }
+    return documents;
+  }
+
+  private static String javaCommand() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static void deleteRecursively(Path folder) throws IOException {
+    if (!Files.exists(folder)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(folder)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+}

@@ -124,8 +124,8 @@ public final class Bench {
             "flink-p2", "--runnerConfig=flink-local", "--parallelism=2", "--streaming=false");
       }
       MeasuredProcess.Result peer = peer(corpus);
-      MeasuredProcess.Result cold = MeasuredProcess.run(List.of(root.resolve("sluice").toString(),
-          "ingest", "--workDir=" + benchDir.resolve("cold")), root, RUN_LIMIT);
+      MeasuredProcess.Result cold = MeasuredProcess.run(List.of(javaCommand(), "-Xmx2g", "-jar",
+          jobJar.toString(), "ingest", "--workDir=" + benchDir.resolve("cold")), root, RUN_LIMIT);
       out.printf("  %-34s %8.1f s   (generated samples, embedded PostgreSQL started)%n",
           "cold ./sluice ingest", cold.wallSeconds());
 

@@ -20,7 +20,10 @@ final class SinkThroughput {
 
   static Rate write(DatabaseConfig database, List<DocumentRecord> documents, RunContext run,
       int batchSize) {
-    Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.create());
+    // The DirectRunner as direct.conf sets it up: no element checks, one worker thread.
+    Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.fromArgs(
+        "--enforceEncodability=false", "--enforceImmutability=false", "--targetParallelism=1")
+        .create());
     pipeline.apply(Create.of(documents).withCoder(DocumentRecordCoder.of()))
         .apply(PostgresIO.writeDocuments().withDatabase(database).withRun(run)
             .withBatchSize(batchSize));

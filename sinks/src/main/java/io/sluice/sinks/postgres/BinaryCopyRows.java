@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -69,17 +70,20 @@ public final class BinaryCopyRows {
 
   /** A one-dimensional {@code real[]}: the array header, then each element with its length. */
   public BinaryCopyRows realArray(float[] values) {
+    // Built in one buffer and written at once: element by element, a vector cost 768 writes.
+    ByteBuffer array = ByteBuffer.allocate(24 + values.length * 8);
+    array.putInt(20 + values.length * 8); // the field's length
+    array.putInt(1); // dimensions
+    array.putInt(0); // no nulls
+    array.putInt(FLOAT4_OID);
+    array.putInt(values.length);
+    array.putInt(1); // lower bound
+    for (float value : values) {
+      array.putInt(4);
+      array.putFloat(value);
+    }
     try {
-      out.writeInt(20 + values.length * 8);
-      out.writeInt(1); // dimensions
-      out.writeInt(0); // no nulls
-      out.writeInt(FLOAT4_OID);
-      out.writeInt(values.length);
-      out.writeInt(1); // lower bound
-      for (float value : values) {
-        out.writeInt(4);
-        out.writeFloat(value);
-      }
+      out.write(array.array());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -302,23 +302,28 @@ final class IngestRepository {
   }
 
   /**
-   * The chunks and their vectors, {@code batchSize} at a time: sent with binary COPY into
-   * per-session staging tables, then moved with one upsert each. Binary COPY carries a vector as
-   * four-byte floats, not as decimal text the server must parse, which made row-by-row batched
-   * inserts several times slower. The staging tables empty themselves at commit or rollback.
+   * The chunks and their vectors, {@code batchSize} at a time, sent with binary COPY (a vector
+   * travels as four-byte floats, not as decimal text the server must parse). A document is
+   * written whole in one transaction, under its row's lock, so it has either all of its chunks
+   * and vectors or none: when none, the rows are copied straight into their tables; otherwise (a
+   * replayed bundle, a second run racing this one, a new index version over stored chunks) they
+   * go through staging tables and an upsert that keeps what is there.
    */
   private void insertChunksAndVectors(Connection connection, String docId, List<Chunk> chunks)
       throws SQLException {
     if (chunks.isEmpty()) {
       return;
     }
+    boolean fresh = !hasChunks(connection, docId);
     try (Statement statement = connection.createStatement()) {
-      statement.execute("""
-          CREATE TEMP TABLE IF NOT EXISTS staged_chunks
-              (LIKE indexing.chunks INCLUDING DEFAULTS) ON COMMIT DELETE ROWS""");
-      statement.execute("""
-          CREATE TEMP TABLE IF NOT EXISTS staged_vectors
-              (LIKE indexing.vectors INCLUDING DEFAULTS) ON COMMIT DELETE ROWS""");
+      if (!fresh) {
+        statement.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS staged_chunks
+                (LIKE indexing.chunks INCLUDING DEFAULTS) ON COMMIT DELETE ROWS""");
+        statement.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS staged_vectors
+                (LIKE indexing.vectors INCLUDING DEFAULTS) ON COMMIT DELETE ROWS""");
+      }
       for (int from = 0; from < chunks.size(); from += batchSize) {
         List<Chunk> batch = chunks.subList(from, Math.min(chunks.size(), from + batchSize));
         BinaryCopyRows chunkRows = new BinaryCopyRows();
@@ -336,19 +341,35 @@ final class IngestRepository {
           vectorRows.row(5).text(chunk.chunkId()).text(run.pipelineRunId())
               .integer(embedding.length).realArray(embedding).text(run.runId());
         }
-        chunkRows.copyInto(connection, "staged_chunks (chunk_id, doc_id, page, ordinal,"
-            + " char_start, char_end, token_count, text, text_sha256, run_id)");
-        vectorRows.copyInto(connection,
-            "staged_vectors (chunk_id, pipeline_run_id, dimension, embedding, run_id)");
+        String chunkColumns = " (chunk_id, doc_id, page, ordinal, char_start, char_end,"
+            + " token_count, text, text_sha256, run_id)";
+        String vectorColumns = " (chunk_id, pipeline_run_id, dimension, embedding, run_id)";
+        if (fresh) {
+          chunkRows.copyInto(connection, "indexing.chunks" + chunkColumns);
+          vectorRows.copyInto(connection, "indexing.vectors" + vectorColumns);
+          continue;
+        }
+        chunkRows.copyInto(connection, "staged_chunks" + chunkColumns);
+        vectorRows.copyInto(connection, "staged_vectors" + vectorColumns);
         statement.execute("""
             INSERT INTO indexing.chunks SELECT * FROM staged_chunks
             ON CONFLICT (chunk_id) DO NOTHING""");
         statement.execute("""
             INSERT INTO indexing.vectors SELECT * FROM staged_vectors
             ON CONFLICT (chunk_id, pipeline_run_id) DO NOTHING""");
-        if (from + batchSize < chunks.size()) {
-          statement.execute("TRUNCATE staged_chunks, staged_vectors"); // for the next batch
-        }
+        statement.execute("TRUNCATE staged_chunks, staged_vectors");
+      }
+    }
+  }
+
+  /** Whether any chunk of the document is stored (a vector cannot be, without its chunk). */
+  private boolean hasChunks(Connection connection, String docId) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement(
+        "SELECT EXISTS (SELECT 1 FROM indexing.chunks WHERE doc_id = ?)")) {
+      query.setString(1, docId);
+      try (ResultSet result = query.executeQuery()) {
+        result.next();
+        return result.getBoolean(1);
       }
     }
   }

@@ -100,9 +100,11 @@ public final class Bench {
       row("extraction, PDFBox, 1 thread", stages.extractionPages(), "pages");
       row("chunking", stages.chunking(), "chunks");
       row("embedding alone, " + stages.threads() + " threads", stages.embedding(), "chunks");
-      Rate copy = CopyBinary.write(server.database("bench_copy"), stages.embedded(),
-          sinkRun.pipelineRunId());
-      row("PostgreSQL COPY BINARY, unlogged", copy, "rows");
+      CopyBinary.Limits copyLimits = CopyBinary.measure(migrated(server, "bench_copy"),
+          stages.embedded(), sinkRun.pipelineRunId());
+      Rate copy = copyLimits.raw();
+      row("COPY BINARY, unlogged, no keys", copy, "rows");
+      row("COPY BINARY, logged, keys+indexes", copyLimits.durable(), "rows");
       DatabaseConfig sinkDatabase = server.database("bench_sink");
       SchemaMigrations.migrate(sinkDatabase);
       Rate sink = SinkThroughput.write(sinkDatabase, stages.embedded(), sinkRun,
@@ -135,7 +137,9 @@ public final class Bench {
       ratio("P2", peer.wallSeconds() / first.process().wallSeconds(),
           "LangChain4j wall ÷ sluice wall, same PDFs (goal ≥ 2.0)");
       ratio("P3", sink.perSecond() / copy.perSecond(),
-          "sink rows/s ÷ COPY BINARY rows/s (goal ≥ 0.80)");
+          "sink rows/s ÷ COPY BINARY rows/s into unlogged scratch tables (goal ≥ 0.80); into"
+              + " logged tables with keys: " + String.format(Locale.ROOT, "%.3f",
+              sink.perSecond() / copyLimits.durable().perSecond()));
       ratio("P4", again.pipelineSeconds() / first.pipelineSeconds(), "unchanged re-run ÷ first"
           + " run, pipeline time; " + again.chunksEmbedded() + " embeddings (goal ≤ 0.05)");
       if (flink1 != null) {

@@ -10,41 +10,54 @@ import java.sql.Statement;
 import java.util.List;
 
 /**
- * The raw PostgreSQL write limit for sluice's rows: the chunk rows and vector rows of the
- * documents, in one binary COPY each, into unlogged scratch tables without keys or indexes.
- * Nothing that writes the same rows durably and idempotently can be faster.
+ * PostgreSQL's write limits for sluice's rows (the chunk rows and vector rows of the documents),
+ * each measured with one binary COPY per table: into unlogged scratch tables without keys or
+ * indexes (the raw limit), and into logged copies of sluice's tables with their keys, indexes and
+ * checks (what durability and lookups cost before sluice adds anything).
  */
 final class CopyBinary {
+  /** The two limits, in rows per second, chunks and vectors together. */
+  record Limits(Rate raw, Rate durable) {}
+
   private CopyBinary() {}
 
-  /** Rows written per second, chunks and vectors together. */
-  static Rate write(DatabaseConfig database, List<DocumentRecord> documents, String indexVersion)
-      throws SQLException {
-    try (Connection connection = database.connect();
+  static Limits measure(DatabaseConfig migratedDatabase, List<DocumentRecord> documents,
+      String indexVersion) throws SQLException {
+    try (Connection connection = migratedDatabase.connect();
         Statement statement = connection.createStatement()) {
       statement.execute("""
-          CREATE UNLOGGED TABLE scratch_chunks (chunk_id text, doc_id text, page integer,
+          CREATE UNLOGGED TABLE raw_chunks (chunk_id text, doc_id text, page integer,
               ordinal integer, char_start integer, char_end integer, token_count integer,
               text text, text_sha256 text, run_id text)""");
       statement.execute("""
-          CREATE UNLOGGED TABLE scratch_vectors (chunk_id text, pipeline_run_id text,
+          CREATE UNLOGGED TABLE raw_vectors (chunk_id text, pipeline_run_id text,
               dimension integer, embedding real[], run_id text)""");
-      long start = System.nanoTime();
-      BinaryCopyRows chunks = new BinaryCopyRows();
-      BinaryCopyRows vectors = new BinaryCopyRows();
-      for (DocumentRecord document : documents) {
-        for (Chunk chunk : document.chunks()) {
-          chunks.row(10).text(chunk.chunkId()).text(document.source().docId())
-              .integer(chunk.page()).integer(chunk.ordinal()).integer(chunk.charStart())
-              .integer(chunk.charEnd()).integer(chunk.tokenCount()).text(chunk.text())
-              .text(chunk.textSha256()).text("bench");
-          vectors.row(5).text(chunk.chunkId()).text(indexVersion)
-              .integer(chunk.embedding().length).realArray(chunk.embedding()).text("bench");
-        }
-      }
-      long rows = chunks.copyInto(connection, "scratch_chunks")
-          + vectors.copyInto(connection, "scratch_vectors");
-      return Rate.since(rows, start);
+      statement.execute("CREATE TABLE durable_chunks (LIKE indexing.chunks INCLUDING ALL)");
+      statement.execute("CREATE TABLE durable_vectors (LIKE indexing.vectors INCLUDING ALL)");
+      return new Limits(copy(connection, documents, indexVersion, "raw_"),
+          copy(connection, documents, indexVersion, "durable_"));
     }
+  }
+
+  private static Rate copy(Connection connection, List<DocumentRecord> documents,
+      String indexVersion, String tablePrefix) throws SQLException {
+    long start = System.nanoTime();
+    BinaryCopyRows chunks = new BinaryCopyRows();
+    BinaryCopyRows vectors = new BinaryCopyRows();
+    for (DocumentRecord document : documents) {
+      for (Chunk chunk : document.chunks()) {
+        chunks.row(10).text(chunk.chunkId()).text(document.source().docId())
+            .integer(chunk.page()).integer(chunk.ordinal()).integer(chunk.charStart())
+            .integer(chunk.charEnd()).integer(chunk.tokenCount()).text(chunk.text())
+            .text(chunk.textSha256()).text("bench");
+        vectors.row(5).text(chunk.chunkId()).text(indexVersion)
+            .integer(chunk.embedding().length).realArray(chunk.embedding()).text("bench");
+      }
+    }
+    long rows = chunks.copyInto(connection, tablePrefix + "chunks (chunk_id, doc_id, page,"
+        + " ordinal, char_start, char_end, token_count, text, text_sha256, run_id)")
+        + vectors.copyInto(connection, tablePrefix + "vectors (chunk_id, pipeline_run_id,"
+        + " dimension, embedding, run_id)");
+    return Rate.since(rows, start);
   }
 }

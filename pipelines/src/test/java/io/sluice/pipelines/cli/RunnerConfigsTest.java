@@ -13,7 +13,7 @@ public class RunnerConfigsTest {
   public void theDirectConfigIsTheDefault() throws Exception {
     assertThat(RunnerConfigs.expand(List.of("--input=/x")),
         contains("--runner=DirectRunner", "--enforceEncodability=false",
-            "--enforceImmutability=false", "--input=/x"));
+            "--enforceImmutability=false", "--targetParallelism=1", "--input=/x"));
   }
 
   @Test

@@ -68,7 +68,9 @@ public final class ArangoGraph {
     try {
       create.run();
     } catch (ArangoDBException e) {
-      if (!ALREADY_THERE.contains(e.getErrorNum())) {
+      // No error number: no answer (a 503 without a body, a cut connection), for the caller's
+      // retry to judge.
+      if (e.getErrorNum() == null || !ALREADY_THERE.contains(e.getErrorNum())) {
         throw e;
       }
     }

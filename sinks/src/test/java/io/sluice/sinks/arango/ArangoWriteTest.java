@@ -97,6 +97,15 @@ public class ArangoWriteTest {
   }
 
   @Test
+  public void connectionsCutWhileTheGraphIsCreatedAreRetried() {
+    // Creates of the setup are carried out and their answers cut: the retry finds the
+    // collections there, which must count as success, not as an error without a number.
+    standIn.dropNextCreates(3);
+    assertThat(write(List.of(SHORT)), equalTo(List.of()));
+    assertThat(keys(ArangoGraph.CHUNKS), equalTo(chunkIds(SHORT)));
+  }
+
+  @Test
   public void outagesDroppedConnectionsAndConflictsEndWithNothingLostOrDoubled() {
     standIn.failNext(5, 503);
     standIn.failKey(SHORT.chunks().get(1).chunkId(), 1200, 2);

@@ -60,6 +60,7 @@ public final class ArangoStandIn implements AutoCloseable {
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private volatile int failureStatus = 503;
   private final AtomicInteger dropsLeft = new AtomicInteger();
+  private final AtomicInteger createDropsLeft = new AtomicInteger();
   private volatile Duration delay = Duration.ZERO;
   /** Per key: the error number to answer with, and how many more times. */
   private final Map<String, int[]> itemErrors = new ConcurrentHashMap<>();
@@ -119,6 +120,14 @@ public final class ArangoStandIn implements AutoCloseable {
     dropsLeft.set(count);
   }
 
+  /**
+   * The next {@code count} requests that create something (POST to a collection, graph or
+   * database API) are carried out and their answer cut midway.
+   */
+  public void dropNextCreates(int count) {
+    createDropsLeft.set(count);
+  }
+
   public void delayAnswers(Duration answerDelay) {
     delay = answerDelay;
   }
@@ -136,6 +145,7 @@ public final class ArangoStandIn implements AutoCloseable {
   public void clearFaults() {
     failuresLeft.set(0);
     dropsLeft.set(0);
+    createDropsLeft.set(0);
     delay = Duration.ZERO;
     itemErrors.clear();
   }
@@ -180,7 +190,12 @@ public final class ArangoStandIn implements AutoCloseable {
         answer = route(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
             query(exchange.getRequestURI().getRawQuery()), requestBody);
       }
-      boolean drop = dropsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+      String path = exchange.getRequestURI().getRawPath();
+      boolean creates = exchange.getRequestMethod().equals("POST")
+          && (path.endsWith("/_api/collection") || path.endsWith("/_api/gharial")
+              || path.endsWith("/_api/database"));
+      boolean drop = dropsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+          || creates && createDropsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
       if (drop) {
         dropsDone.incrementAndGet();
       }

@@ -1,8 +1,7 @@
 package io.sluice.bench;
 
-import io.sluice.sinks.postgres.BinaryCopyRows;
+import io.sluice.sinks.postgres.ChunkCopyRows;
 import io.sluice.sinks.postgres.DatabaseConfig;
-import io.sluice.transforms.model.Chunk;
 import io.sluice.transforms.model.DocumentRecord;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -42,22 +41,11 @@ final class CopyBinary {
   private static Rate copy(Connection connection, List<DocumentRecord> documents,
       String indexVersion, String tablePrefix) throws SQLException {
     long start = System.nanoTime();
-    BinaryCopyRows chunks = new BinaryCopyRows();
-    BinaryCopyRows vectors = new BinaryCopyRows();
+    ChunkCopyRows rows = new ChunkCopyRows("bench", indexVersion);
     for (DocumentRecord document : documents) {
-      for (Chunk chunk : document.chunks()) {
-        chunks.row(10).text(chunk.chunkId()).text(document.source().docId())
-            .integer(chunk.page()).integer(chunk.ordinal()).integer(chunk.charStart())
-            .integer(chunk.charEnd()).integer(chunk.tokenCount()).text(chunk.text())
-            .text(chunk.textSha256()).text("bench");
-        vectors.row(5).text(chunk.chunkId()).text(indexVersion)
-            .integer(chunk.embedding().length).realArray(chunk.embedding()).text("bench");
-      }
+      document.chunks().forEach(chunk -> rows.add(document.source().docId(), chunk));
     }
-    long rows = chunks.copyInto(connection, tablePrefix + "chunks (chunk_id, doc_id, page,"
-        + " ordinal, char_start, char_end, token_count, text, text_sha256, run_id)")
-        + vectors.copyInto(connection, tablePrefix + "vectors (chunk_id, pipeline_run_id,"
-        + " dimension, embedding, run_id)");
-    return Rate.since(rows, start);
+    long copied = rows.copyInto(connection, tablePrefix + "chunks", tablePrefix + "vectors");
+    return Rate.since(copied, start);
   }
 }

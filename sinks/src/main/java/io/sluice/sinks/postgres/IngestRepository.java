@@ -326,31 +326,13 @@ final class IngestRepository {
       }
       for (int from = 0; from < chunks.size(); from += batchSize) {
         List<Chunk> batch = chunks.subList(from, Math.min(chunks.size(), from + batchSize));
-        BinaryCopyRows chunkRows = new BinaryCopyRows();
-        BinaryCopyRows vectorRows = new BinaryCopyRows();
-        for (Chunk chunk : batch) {
-          float[] embedding = chunk.embedding();
-          if (embedding == null) {
-            throw new IllegalStateException(
-                "chunk " + chunk.chunkId() + " reached the sink unembedded");
-          }
-          chunkRows.row(10).text(chunk.chunkId()).text(docId).integer(chunk.page())
-              .integer(chunk.ordinal()).integer(chunk.charStart()).integer(chunk.charEnd())
-              .integer(chunk.tokenCount()).text(chunk.text()).text(chunk.textSha256())
-              .text(run.runId());
-          vectorRows.row(5).text(chunk.chunkId()).text(run.pipelineRunId())
-              .integer(embedding.length).realArray(embedding).text(run.runId());
-        }
-        String chunkColumns = " (chunk_id, doc_id, page, ordinal, char_start, char_end,"
-            + " token_count, text, text_sha256, run_id)";
-        String vectorColumns = " (chunk_id, pipeline_run_id, dimension, embedding, run_id)";
+        ChunkCopyRows rows = new ChunkCopyRows(run.runId(), run.pipelineRunId());
+        batch.forEach(chunk -> rows.add(docId, chunk));
         if (fresh) {
-          chunkRows.copyInto(connection, "indexing.chunks" + chunkColumns);
-          vectorRows.copyInto(connection, "indexing.vectors" + vectorColumns);
+          rows.copyInto(connection, "indexing.chunks", "indexing.vectors");
           continue;
         }
-        chunkRows.copyInto(connection, "staged_chunks" + chunkColumns);
-        vectorRows.copyInto(connection, "staged_vectors" + vectorColumns);
+        rows.copyInto(connection, "staged_chunks", "staged_vectors");
         statement.execute("""
             INSERT INTO indexing.chunks SELECT * FROM staged_chunks
             ON CONFLICT (chunk_id) DO NOTHING""");

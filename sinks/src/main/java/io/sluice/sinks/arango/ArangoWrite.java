@@ -57,7 +57,8 @@ public final class ArangoWrite extends PTransform<
     if (config == null) {
       throw new IllegalArgumentException("config must not be null");
     }
-    return new ArangoWrite(config, null, null, 500, 4L << 20, 6);
+    // Ten retries back off 0.1 s growing to 5 s: a request rides out about 11 s of outage.
+    return new ArangoWrite(config, null, null, 500, 4L << 20, 10);
   }
 
   public ArangoWrite withIndexVersion(String pipelineRunId, String embeddingModel) {

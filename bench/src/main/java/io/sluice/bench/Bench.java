@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -80,7 +81,7 @@ public final class Bench {
   }
 
   private void run() throws Exception {
-    deleteRecursively(benchDir);
+    FileUtils.deleteDirectory(benchDir.toFile());
     Files.createDirectories(benchDir);
     Path corpus = corpus();
     Path half = halfOf(corpus);
@@ -236,16 +237,5 @@ public final class Bench {
 
   private static String javaCommand() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private static void deleteRecursively(Path folder) throws IOException {
-    if (!Files.exists(folder)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(folder)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
   }
 }

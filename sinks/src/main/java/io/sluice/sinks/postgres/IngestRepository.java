@@ -34,6 +34,20 @@ final class IngestRepository {
     this.batchSize = batchSize;
   }
 
+  /**
+   * Registers the run's index version, when it has one, in a transaction of its own: claims and
+   * vectors reference it, and every DoFn that writes either calls this at setup.
+   */
+  void registerIndexVersion(RetryingConnection connection)
+      throws SQLException, InterruptedException {
+    if (run.indexVersion() != null) {
+      connection.inTransaction(c -> {
+        registerIndexVersion(c);
+        return null;
+      });
+    }
+  }
+
   void registerIndexVersion(Connection connection) throws SQLException {
     IndexVersion version = run.indexVersion();
     try (PreparedStatement insert = connection.prepareStatement("""

@@ -119,12 +119,7 @@ public final class PostgresWrite<T> extends PTransform<PCollection<T>, PCollecti
     public void setup() throws SQLException, InterruptedException {
       connection = new RetryingConnection(spec.database, spec.maxRetries, retries);
       repository = new IngestRepository(spec.run, spec.batchSize);
-      if (spec.run.indexVersion() != null) {
-        connection.inTransaction(c -> {
-          repository.registerIndexVersion(c);
-          return null;
-        });
-      }
+      repository.registerIndexVersion(connection);
     }
 
     @ProcessElement

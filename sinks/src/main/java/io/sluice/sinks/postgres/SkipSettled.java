@@ -3,7 +3,6 @@ package io.sluice.sinks.postgres;
 import io.sluice.transforms.model.Source;
 import io.sluice.transforms.model.SourceDocument;
 import java.sql.SQLException;
-import java.util.Optional;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -62,6 +61,9 @@ public final class SkipSettled extends PTransform<PCollection<SourceDocument>, P
         .withOutputTags(PENDING, TupleTagList.of(SETTLED)));
   }
 
+  /** What the ledger says of a document: settled, claimed afresh, or taken over from a run. */
+  private enum Lookup { SETTLED, CLAIMED, TAKEN_OVER }
+
   private static final class LookupFn extends DoFn<SourceDocument, SourceDocument> {
     private final Counter pending = Metrics.counter(SkipSettled.class, "documents_pending");
     private final Counter skipped = Metrics.counter(SkipSettled.class, "documents_skipped");
@@ -79,32 +81,25 @@ public final class SkipSettled extends PTransform<PCollection<SourceDocument>, P
     }
 
     @Setup
-    public void setup() {
+    public void setup() throws SQLException, InterruptedException {
       connection = new RetryingConnection(database, 6, retries);
       repository = new IngestRepository(run, 1);
-      try {
-        // Claims reference the index version, which may not be registered yet.
-        connection.inTransaction(c -> {
-          repository.registerIndexVersion(c);
-          return null;
-        });
-      } catch (SQLException | InterruptedException e) {
-        throw new IllegalStateException("cannot register the index version", e);
-      }
+      repository.registerIndexVersion(connection);
     }
 
     @ProcessElement
     public void process(@Element SourceDocument document, MultiOutputReceiver out)
         throws SQLException, InterruptedException {
       String docId = document.source().docId();
-      Optional<Boolean> takenOver = connection.inTransaction(c -> repository.isSettled(c, docId)
-          ? Optional.empty() : Optional.of(repository.claim(c, docId)));
-      if (takenOver.isEmpty()) {
+      Lookup lookup = connection.inTransaction(c -> repository.isSettled(c, docId)
+          ? Lookup.SETTLED
+          : repository.claim(c, docId) ? Lookup.TAKEN_OVER : Lookup.CLAIMED);
+      if (lookup == Lookup.SETTLED) {
         skipped.inc();
         out.get(SETTLED).output(document.source());
         return;
       }
-      if (takenOver.get()) {
+      if (lookup == Lookup.TAKEN_OVER) {
         redone.inc();
       }
       pending.inc();

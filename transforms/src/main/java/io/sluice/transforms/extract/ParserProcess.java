@@ -8,19 +8,17 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 
 /**
  * One running parser process, as its parent sees it. A document that outlives its time limit is
@@ -162,11 +160,8 @@ final class ParserProcess implements AutoCloseable {
   }
 
   private void deleteScratch() {
-    try (Stream<Path> files = Files.walk(scratch)) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
-      // Temporary files the operating system will also clean; never worth failing a document.
-    }
+    // Temporary files the operating system will also clean: never worth failing a document.
+    FileUtils.deleteQuietly(scratch.toFile());
   }
 
   /**

@@ -56,6 +56,8 @@ public class SluiceCliTest {
     assertThat(status.out().lines().filter(line -> line.matches("^\\S{36}  completed .*"))
         .count(), equalTo(2L));
     assertThat(status.out(), containsString("skipped (already settled)"));
+    assertThat(status.out(), containsString("ledger: 0 documents in progress, 0 of them stale"
+        + " (claimed over 30 min ago; the next ingest redoes them), 0 quarantined"));
 
     CliRun firstReport = sluice("status", url, "--run=" + first.runId());
     assertThat(firstReport.out(), containsString("encrypted"));

@@ -88,6 +88,8 @@ public class LedgerClaimsTest {
         "SELECT status FROM ingestion.documents"), equalTo("timeout"));
     assertThat(settledFor(database, Fixtures.run("run-4")), is(true));
     assertThat(settledFor(database, Fixtures.run("run-4").withQuarantine(3, true)), is(false));
+    assertThat(new RunLedger(database).state(java.time.Duration.ofMinutes(30)),
+        equalTo(new RunLedger.LedgerState(0, 0, 1)));
   }
 
   @Test
@@ -126,5 +128,12 @@ public class LedgerClaimsTest {
         .getCounters().iterator().next().getCommitted(), equalTo(1L));
     assertThat("a claim is not a document", count(database,
         "SELECT count(*) FROM ingestion.documents"), equalTo(0L));
+    RunLedger ledger = new RunLedger(database);
+    assertThat("claimed just now", ledger.state(java.time.Duration.ofMinutes(30)),
+        equalTo(new RunLedger.LedgerState(1, 0, 0)));
+    TestDatabases.execute(database, "UPDATE workflow.document_stages"
+        + " SET started_at = now() - interval '31 minutes'");
+    assertThat("claimed over 30 minutes ago", ledger.state(java.time.Duration.ofMinutes(30)),
+        equalTo(new RunLedger.LedgerState(1, 1, 0)));
   }
 }

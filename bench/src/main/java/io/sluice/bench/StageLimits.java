@@ -46,11 +46,14 @@ final class StageLimits {
     Rate chunkRate = Rate.since(texts.size(), start);
 
     int threads = Runtime.getRuntime().availableProcessors();
-    SentenceEmbedder embedder = SentenceEmbedder.shared(chunking.model(), threads);
-    embedder.embedAll(texts.subList(0, Math.min(WARM_UP_CHUNKS, texts.size())));
-    start = System.nanoTime();
-    List<float[]> vectors = embedder.embedAll(texts);
-    Rate embedding = Rate.since(vectors.size(), start);
+    List<float[]> vectors;
+    Rate embedding;
+    try (SentenceEmbedder embedder = SentenceEmbedder.acquire(chunking.model(), threads)) {
+      embedder.embedAll(texts.subList(0, Math.min(WARM_UP_CHUNKS, texts.size())));
+      start = System.nanoTime();
+      vectors = embedder.embedAll(texts);
+      embedding = Rate.since(vectors.size(), start);
+    }
 
     List<DocumentRecord> embedded = new ArrayList<>();
     int next = 0;

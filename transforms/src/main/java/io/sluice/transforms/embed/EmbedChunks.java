@@ -12,8 +12,8 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Fills every chunk's vector with an in-process embedding model. The model is loaded once per JVM
- * ({@link SentenceEmbedder#shared}); a document's chunks are embedded in parallel on its pool.
+ * Fills every chunk's vector with an in-process embedding model. The model is loaded once per class loader
+ * ({@link SentenceEmbedder#acquire}); a document's chunks are embedded in parallel on its pool.
  */
 public final class EmbedChunks
     extends PTransform<PCollection<DocumentRecord>, PCollection<DocumentRecord>> {
@@ -60,7 +60,15 @@ public final class EmbedChunks
 
     @Setup
     public void setup() {
-      embedder = SentenceEmbedder.shared(model, threads);
+      embedder = SentenceEmbedder.acquire(model, threads);
+    }
+
+    @Teardown
+    public void teardown() {
+      if (embedder != null) {
+        embedder.close();
+        embedder = null;
+      }
     }
 
     @ProcessElement

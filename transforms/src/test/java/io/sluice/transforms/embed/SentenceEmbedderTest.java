@@ -8,10 +8,24 @@ import static org.hamcrest.Matchers.greaterThan;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.After;
+import org.junit.Before;
 import org.junit.Test;
 
 public class SentenceEmbedderTest {
-  private final SentenceEmbedder embedder = SentenceEmbedder.shared(ModelSpec.ALL_MINILM_L6_V2_Q, 2);
+  private SentenceEmbedder embedder;
+
+  @Before
+  public void loadModel() {
+    embedder = SentenceEmbedder.acquire(ModelSpec.ALL_MINILM_L6_V2_Q, 2);
+  }
+
+  @After
+  public void releaseModel() {
+    if (embedder != null) {
+      embedder.close();
+    }
+  }
 
   private static double cosine(float[] a, float[] b) {
     double dot = 0;
@@ -58,5 +72,23 @@ public class SentenceEmbedderTest {
     ModelTokenizer tokenizer = ModelTokenizer.of(ModelSpec.ALL_MINILM_L6_V2_Q);
     assertThat(tokenizer.inputIds("word ".repeat(1000)).length, equalTo(128));
     assertThat(tokenizer.tokenize("word ".repeat(1000)).size(), equalTo(1000));
+  }
+
+  /**
+   * A runner tears a cancelled task's DoFns down while the model still embeds its last texts:
+   * the release waits for them instead of freeing the model under them, which crashed the JVM.
+   */
+  @Test
+  public void releasingTheModelWhileItEmbedsWaitsForTheInferences() throws Exception {
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      texts.add("Text " + i + " about locks, weirs and sluice gates on a long canal.");
+    }
+    java.util.concurrent.CompletableFuture<Object> embedding =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> embedder.embedAll(texts));
+    Thread.sleep(200);
+    embedder.close();
+    embedder = null;
+    assertThat(embedding.handle((vectors, failure) -> "ended").get(), equalTo("ended"));
   }
 }

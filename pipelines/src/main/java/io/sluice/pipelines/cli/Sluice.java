@@ -6,11 +6,16 @@ import io.sluice.pipelines.ingest.StoreOptions;
 import io.sluice.sinks.postgres.RunLedger;
 import io.sluice.sinks.postgres.StoreChecksum;
 import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.beam.sdk.io.aws2.options.S3Options;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.FileStagingOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
@@ -103,7 +108,30 @@ public final class Sluice {
     // Beam's AWS registrar registers AwsOptions only; the S3 client factory lives in S3Options
     // and must survive the trip to Flink's workers.
     PipelineOptionsFactory.register(S3Options.class);
-    return PipelineOptionsFactory.fromArgs(flags.toArray(String[]::new)).withValidation().as(type);
+    T options =
+        PipelineOptionsFactory.fromArgs(flags.toArray(String[]::new)).withValidation().as(type);
+    stageOnlyTheJobJar(options);
+    return options;
+  }
+
+  /**
+   * A cluster gets the job jar alone. The CLI's class path also holds what only the client needs
+   * (Flink itself, the embedded PostgreSQL), which Beam would otherwise upload with every job.
+   */
+  private static void stageOnlyTheJobJar(PipelineOptions options) {
+    FileStagingOptions staging = options.as(FileStagingOptions.class);
+    CodeSource source = Sluice.class.getProtectionDomain().getCodeSource();
+    if (staging.getFilesToStage() != null || source == null) {
+      return;
+    }
+    try {
+      Path location = Path.of(source.getLocation().toURI());
+      if (Files.isRegularFile(location)) {
+        staging.setFilesToStage(List.of(location.toString()));
+      }
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("cannot locate the job jar at " + source.getLocation(), e);
+    }
   }
 
   private static String rootMessage(Throwable e) {

@@ -5,6 +5,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 
+import io.sluice.pipelines.cli.CliCommand;
 import io.sluice.pipelines.cli.CliRun;
 import io.sluice.samples.SampleCorpus;
 import io.sluice.sinks.postgres.DatabaseConfig;
@@ -37,9 +38,9 @@ public class CrashRecoveryIT {
 
   private static Process ingest(Path input, DatabaseConfig database, String runId, Path log)
       throws Exception {
-    ProcessBuilder sluice = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-jar",
-        System.getProperty("sluice.jobJar"), "ingest", "--input=" + input, "--runId=" + runId)
+    ProcessBuilder sluice = new ProcessBuilder(CliCommand.of(
+        Path.of(System.getProperty("sluice.jobJar")), List.of("-Xmx1g"),
+        List.of("ingest", "--input=" + input, "--runId=" + runId)))
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());
     // The database from the environment, as a deployment keeps a password out of `ps`.

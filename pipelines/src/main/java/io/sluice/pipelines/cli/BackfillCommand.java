@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.StreamingOptions;
@@ -43,6 +44,13 @@ final class BackfillCommand {
     String runId = options.getRunId();
     // Bounded sources: a batch job on every runner, whatever a runner config says for ingest.
     options.as(StreamingOptions.class).setStreaming(false);
+    // Flink's batch exchanges are blocking by default, each reserving 512 network buffers, and
+    // the backfill has one per table slice: more than a stock TaskManager holds (4,096). Pipelined
+    // exchanges need a few buffers each; the backfill's graph has no join that could wait on one.
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+    if (flink.getExecutionModeForBatch().equals("PIPELINED")) {
+      flink.setExecutionModeForBatch("PIPELINED_FORCED");
+    }
     useSamplesWithoutSources(options, log);
 
     try (Store store = Store.open(options, log)) {

@@ -126,6 +126,7 @@ public final class IngestPipeline {
         .and(unstoredDocuments)
         .and(unstoredSightings)
         .apply("All failures", Flatten.pCollections())
+        .apply("Count failures", CountFailures.byClass())
         .apply("Store failures", PostgresIO.writeFailures().withDatabase(database).withRun(run));
   }
 

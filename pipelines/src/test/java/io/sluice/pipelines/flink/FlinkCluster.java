@@ -9,7 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.rules.ExternalResource;
 
@@ -81,6 +85,45 @@ final class FlinkCluster extends ExternalResource {
       Thread.sleep(500);
     }
     throw new IllegalStateException("no job started running within a minute");
+  }
+
+  /** The ids of the registered TaskManagers, sorted. */
+  List<String> taskManagerIds() throws Exception {
+    List<String> ids = new ArrayList<>();
+    get("/taskmanagers").path("taskmanagers").forEach(tm -> ids.add(tm.path("id").asText()));
+    Collections.sort(ids);
+    return ids;
+  }
+
+  /**
+   * The job's Beam counters as Flink's REST API shows them (as its web UI does), summed over
+   * every subtask: Flink names each {@code <subtask>.<step>.<namespace>_<name>}, with the
+   * namespace's dots as underscores; the key here is {@code <Class>_<name>}, e.g.
+   * {@code EmbedChunks_chunks_embedded}.
+   */
+  Map<String, Long> counters(String jobId) throws Exception {
+    Map<String, Long> counters = new TreeMap<>();
+    for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
+      String metrics = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/metrics";
+      List<String> ids = new ArrayList<>();
+      get(metrics).forEach(metric -> {
+        if (metric.path("id").asText().contains(".io_sluice_")) {
+          ids.add(metric.path("id").asText());
+        }
+      });
+      if (ids.isEmpty()) {
+        continue;
+      }
+      for (JsonNode metric : get(metrics + "?get=" + String.join(",", ids))) {
+        String id = metric.path("id").asText();
+        if (!metric.path("value").asText().matches("\\d+")) {
+          continue; // a distribution, which Flink shows as a gauge of its summary
+        }
+        String name = id.substring(id.lastIndexOf('.') + 1).replaceFirst("^io_sluice_([a-z0-9]+_)+", "");
+        counters.merge(name, metric.path("value").asLong(), Long::sum);
+      }
+    }
+    return counters;
   }
 
   /** Stops the job with a savepoint and returns the savepoint's path. */

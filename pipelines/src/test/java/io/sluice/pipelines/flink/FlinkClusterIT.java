@@ -5,6 +5,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.lessThan;
 
 import io.sluice.pipelines.cli.CliRun;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -26,18 +28,20 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * sluice on a real Flink standalone cluster (one JobManager, one TaskManager with two slots,
- * started by the project's own script): the same stores as the DirectRunner, and resume from a
- * checkpoint after a TaskManager is killed, from a savepoint after a stop, and a watched folder
- * ingested as files arrive, each ending with the stores of one clean run; and the backfill as a
- * batch job.
+ * sluice on a real, stock Flink standalone cluster, as users run it (one JobManager and two
+ * TaskManagers with one slot each and the distribution's configuration, class loading included;
+ * nothing of sluice on the cluster's class path; started by the project's own script): jobs one
+ * after another on the same TaskManagers, cancelled and submitted again, with their counters in
+ * Flink's REST API; resume from a checkpoint after a TaskManager is killed and from a savepoint
+ * after a stop; a watched folder ingested as files arrive; each ending with the stores of one clean
+ * DirectRunner run; and the backfill as a batch job.
  */
 public class FlinkClusterIT {
   private static final int MANUALS = 60;
   private static final int PAGES = 8;
 
   @ClassRule public static final TemporaryFolder FOLDER = new TemporaryFolder();
-  @ClassRule public static final FlinkCluster CLUSTER = new FlinkCluster(home(), 1);
+  @ClassRule public static final FlinkCluster CLUSTER = new FlinkCluster(home(), 2);
 
   private static Path home() {
     try {
@@ -82,6 +86,14 @@ public class FlinkClusterIT {
     }
   }
 
+  private static long counter(String job, String name) {
+    try {
+      return CLUSTER.counters(job).getOrDefault(name, 0L);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the counters of job " + job, e);
+    }
+  }
+
   private static void waitUntil(String what, LongSupplier value, long atLeast) throws Exception {
     for (int i = 0; i < 600; i++) {
       if (value.getAsLong() >= atLeast) {
@@ -92,16 +104,53 @@ public class FlinkClusterIT {
     throw new AssertionError("timed out waiting for " + what + " to reach " + atLeast);
   }
 
+  /**
+   * Three jobs in a row on the same two TaskManagers, each in a new user class loader that must
+   * load the native tokenizer and ONNX Runtime again: one run to its end, one cancelled midway
+   * (its counters read from the REST API while it runs), then the cancelled one submitted again.
+   */
   @Test
-  public void aClusterRunStoresWhatTheDirectRunnerStores() throws Exception {
+  public void jobsRunOneAfterAnotherOnTheSameTaskManagersCancelledAndResubmitted()
+      throws Exception {
+    List<String> taskManagers = CLUSTER.taskManagerIds();
     Path samples = FOLDER.newFolder("samples").toPath();
     SampleCorpus.writeTo(samples);
-    DatabaseConfig database = TestDatabases.fresh();
-    CliRun run = CliRun.of(ingest(database, List.of(samples), "cluster-parity",
+    DatabaseConfig first = TestDatabases.fresh();
+    CliRun run = CliRun.of(ingest(first, List.of(samples), "first-job",
         "--stopAfterIdleSeconds=2"));
     assertThat(run.log(), run.exitCode(), equalTo(0));
-    assertThat(StoreChecksum.report(StoreChecksum.compute(database)),
+    assertThat(StoreChecksum.report(StoreChecksum.compute(first)),
         equalTo(directRunChecksum(List.of(samples))));
+
+    Path manuals = FOLDER.newFolder("resubmitted").toPath();
+    SampleCorpus.writeManuals(manuals, MANUALS, PAGES);
+    Files.writeString(manuals.resolve("not-a-pdf.pdf"), "<html><body>a web page</body></html>");
+    DatabaseConfig second = TestDatabases.fresh();
+    CompletableFuture<CliRun> cancelled = CompletableFuture.supplyAsync(
+        () -> CliRun.of(ingest(second, List.of(manuals), "cancelled-job",
+            "--stopAfterIdleSeconds=4")));
+    String job = CLUSTER.runningJob();
+    waitUntil("documents stored", () -> stored(second), 5);
+    waitUntil("the failure counted", () -> counter(job, "CountFailures_failed_not_pdf"), 1);
+    Map<String, Long> counters = CLUSTER.counters(job);
+    System.out.printf("Beam counters over Flink's REST API while the job runs: %s%n", counters);
+    assertThat(counters.get("ReadSources_documents_read"), greaterThan(0L));
+    assertThat(counters.get("EmbedChunks_chunks_embedded"), greaterThan(0L));
+    assertThat(counters.get("PostgresWrite_documents_written"), greaterThan(0L));
+    assertThat(counters, hasKey("SkipSettled_documents_pending"));
+    CLUSTER.cancel(job);
+    cancelled.get(2, TimeUnit.MINUTES);
+    long storedBeforeCancel = stored(second);
+    assertThat(storedBeforeCancel, lessThan((long) MANUALS));
+
+    CliRun resubmitted = CliRun.of(ingest(second, List.of(manuals), "resubmitted-job",
+        "--stopAfterIdleSeconds=2"));
+    assertThat(resubmitted.log(), resubmitted.exitCode(), equalTo(0));
+    assertThat(stored(second), equalTo((long) MANUALS));
+    assertThat(StoreChecksum.report(StoreChecksum.compute(second)),
+        equalTo(directRunChecksum(List.of(manuals))));
+    assertThat("the same TaskManagers ran all three", CLUSTER.taskManagerIds(),
+        equalTo(taskManagers));
   }
 
   @Test

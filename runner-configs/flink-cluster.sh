@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A real Flink 1.19 standalone session cluster on 127.0.0.1, assembled from Maven Central.
+# A real, stock Flink 1.19 standalone session cluster on this machine, assembled from Maven
+# Central: the distribution's configuration and class loading, nothing of sluice on its classpath.
 #
 #   runner-configs/flink-cluster.sh start [--taskmanagers=N]   # JobManager + N TaskManagers (default 2)
 #   runner-configs/flink-cluster.sh status                     # REST overview: TaskManagers, slots, jobs
@@ -10,8 +11,10 @@
 # State lives in $SLUICE_FLINK_HOME (default .sluice/flink): conf/, log/, pids, checkpoints/,
 # savepoints/. The web UI and REST API listen on http://127.0.0.1:$SLUICE_FLINK_REST_PORT (8081),
 # the JobManager's RPC on $SLUICE_FLINK_RPC_PORT (6123).
-# JVM memory flags come from Flink's BashJavaUtils, as Flink's own scripts do it; without them
-# the TaskManager refuses to start.
+# SLUICE_FLINK_TASKMANAGER_CPUS=0,1 pins TaskManager I to the I-th CPU of the list (taskset), with
+# the processes it starts, to measure what one more TaskManager buys on one machine.
+# JVM memory flags come from Flink's BashJavaUtils and the JVM options from env.java.opts.all, as
+# Flink's own scripts do it; without the memory flags the TaskManager refuses to start.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,13 +48,18 @@ resource_params() {
     --configDir "$conf" 2>&1 | grep '^BASH_JAVA_UTILS_EXEC_RESULT:' | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://'
 }
 
+# env.java.opts.all of config.yaml, which flink-daemon.sh passes to every Flink JVM.
+java_options() {
+  sed -n 's/^      all: //p' "$conf/config.yaml"
+}
+
 launch() {
-  local name="$1" main="$2" params="$3"
+  local name="$1" main="$2" params="$3" pin="${4:-}"
   local jvm dynamic
   jvm="$(echo "$params" | head -n1)"
   dynamic="$(echo "$params" | tail -n1)"
   # shellcheck disable=SC2086 # the flags are word lists by design
-  nohup java $jvm -Dlog.file="$logs/$name.log" \
+  nohup $pin java $jvm $(java_options) -Dlog.file="$logs/$name.log" \
     -Dlog4j.configurationFile="file:$conf/log4j2.properties" \
     -cp "$(classpath)" "$main" --configDir "$conf" $dynamic \
     > "$logs/$name.out" 2>&1 < /dev/null &
@@ -71,8 +79,13 @@ start_taskmanager() {
   while [[ -f "$pids/taskmanager-$index.pid" ]] && kill -0 "$(cat "$pids/taskmanager-$index.pid")" 2>/dev/null; do
     index=$((index + 1))
   done
+  local pin="" cpus
+  if [[ -n "${SLUICE_FLINK_TASKMANAGER_CPUS:-}" ]]; then
+    IFS=, read -r -a cpus <<< "$SLUICE_FLINK_TASKMANAGER_CPUS"
+    pin="taskset -c ${cpus[$(( (index - 1) % ${#cpus[@]} ))]}"
+  fi
   launch "taskmanager-$index" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
-    "$(resource_params GET_TM_RESOURCE_PARAMS)"
+    "$(resource_params GET_TM_RESOURCE_PARAMS)" "$pin"
 }
 
 wait_for_taskmanagers() {

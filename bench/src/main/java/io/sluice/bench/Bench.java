@@ -4,6 +4,7 @@ import io.sluice.pipelines.ingest.IngestOptions;
 import io.sluice.pipelines.ingest.IngestPipeline;
 import io.sluice.samples.SampleCorpus;
 import io.sluice.sinks.postgres.DatabaseConfig;
+import io.sluice.pipelines.cli.CliCommand;
 import io.sluice.sinks.postgres.EmbeddedPostgresServer;
 import io.sluice.sinks.postgres.RunContext;
 import io.sluice.sinks.postgres.SchemaMigrations;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -47,11 +49,13 @@ public final class Bench {
 
     void setBenchDir(String value);
 
-    @Description("Also run the pipeline on Flink [local] at parallelism 1 and 2 (P6).")
-    @Default.Boolean(true)
-    boolean getFlink();
+    @Description("Also measure what a Flink cluster buys (P6): a stock cluster of one"
+        + " TaskManager pinned to one core at parallelism 1, then two pinned to a core each at"
+        + " parallelism 2. Also given as --flink-cluster.")
+    @Default.Boolean(false)
+    boolean getFlinkCluster();
 
-    void setFlink(boolean value);
+    void setFlinkCluster(boolean value);
   }
 
   private static final Duration RUN_LIMIT = Duration.ofMinutes(30);
@@ -74,7 +78,11 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     PipelineOptionsFactory.register(BenchOptions.class);
-    BenchOptions options = PipelineOptionsFactory.fromArgs(args).withValidation()
+    // The issue that asked for P6 names the flag --flink-cluster; Beam's flags are camel case.
+    String[] flags = Arrays.stream(args)
+        .map(arg -> arg.equals("--flink-cluster") ? "--flinkCluster=true" : arg)
+        .toArray(String[]::new);
+    BenchOptions options = PipelineOptionsFactory.fromArgs(flags).withValidation()
         .as(BenchOptions.class);
     new Bench(options, System.out).run();
     System.exit(0);
@@ -118,17 +126,16 @@ public final class Bench {
       PipelineRun again = ingest("direct unchanged re-run", corpus, direct, "rerun");
       PipelineRun halfRun = ingest("direct, half the corpus", half, migrated(server,
           "bench_half"), "half");
-      PipelineRun flink1 = null;
-      PipelineRun flink2 = null;
-      if (options.getFlink()) {
-        flink1 = ingest("Flink [local] parallelism 1", corpus, migrated(server, "bench_flink1"),
-            "flink-p1", "--runnerConfig=flink-local", "--parallelism=1", "--streaming=false");
-        flink2 = ingest("Flink [local] parallelism 2", corpus, migrated(server, "bench_flink2"),
-            "flink-p2", "--runnerConfig=flink-local", "--parallelism=2", "--streaming=false");
+      ClusterScaling.Run oneCore = null;
+      ClusterScaling.Run twoCores = null;
+      if (options.getFlinkCluster()) {
+        ClusterScaling scaling = new ClusterScaling(root, jobJar, benchDir.resolve("flink"));
+        oneCore = cluster(scaling, 1, corpus, migrated(server, "bench_cluster1"));
+        twoCores = cluster(scaling, 2, corpus, migrated(server, "bench_cluster2"));
       }
       MeasuredProcess.Result peer = peer(corpus);
-      MeasuredProcess.Result cold = MeasuredProcess.run(List.of(javaCommand(), "-Xmx2g", "-jar",
-          jobJar.toString(), "ingest", "--workDir=" + benchDir.resolve("cold")), root, RUN_LIMIT);
+      MeasuredProcess.Result cold = MeasuredProcess.run(CliCommand.of(jobJar, List.of("-Xmx2g"),
+          List.of("ingest", "--workDir=" + benchDir.resolve("cold"))), root, RUN_LIMIT);
       out.printf("  %-34s %8.1f s   (generated samples, embedded PostgreSQL started)%n",
           "cold ./sluice ingest", cold.wallSeconds());
 
@@ -143,15 +150,27 @@ public final class Bench {
               sink.perSecond() / copyLimits.durable().perSecond()));
       ratio("P4", again.pipelineSeconds() / first.pipelineSeconds(), "unchanged re-run ÷ first"
           + " run, pipeline time; " + again.chunksEmbedded() + " embeddings (goal ≤ 0.05)");
-      if (flink1 != null) {
-        ratio("P6", flink2.chunksPerSecond() / flink1.chunksPerSecond(),
-            "Flink parallelism 2 ÷ 1, chunks/s (goal ≥ 1.7)");
+      if (oneCore != null) {
+        ratio("P6", twoCores.chunksPerSecond() / oneCore.chunksPerSecond(),
+            "Flink cluster, 2 TaskManagers on a core each at parallelism 2 ÷ 1 on one core at"
+                + " parallelism 1, chunks/s (goal ≥ 1.8)");
       }
       ratio("P8", cold.wallSeconds(), "cold ./sluice ingest of the samples, seconds (goal ≤ 30)");
       ratio("RSS_MIB", first.process().peakRssMiB(), "peak RSS of the whole corpus run, MiB"
           + " (goal ≤ 1536; half the corpus: " + Math.round(halfRun.process().peakRssMiB())
           + ")");
     }
+  }
+
+  private ClusterScaling.Run cluster(ClusterScaling scaling, int taskManagers, Path corpus,
+      DatabaseConfig database) throws Exception {
+    ClusterScaling.Run run = scaling.measure(taskManagers, corpus, database,
+        "cluster-p" + taskManagers);
+    out.printf(Locale.ROOT, "  %-34s %8.1f s   processing %.1f s · %d chunks embedded · %.1f"
+            + " chunks/s%n", "Flink cluster, " + taskManagers + " TM × 1 core",
+        run.pipeline().process().wallSeconds(), run.windowSeconds(),
+        run.pipeline().chunksEmbedded(), run.chunksPerSecond());
+    return run;
   }
 
   private static DatabaseConfig migrated(EmbeddedPostgresServer server, String name)
@@ -163,10 +182,10 @@ public final class Bench {
 
   private PipelineRun ingest(String name, Path input, DatabaseConfig database, String runId,
       String... flags) throws Exception {
-    List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx2g", "-jar",
-        jobJar.toString(), "ingest", "--input=" + input, "--databaseUrl=" + database.jdbcUrl(),
-        "--runId=" + runId));
-    command.addAll(List.of(flags));
+    List<String> arguments = new ArrayList<>(List.of("ingest", "--input=" + input,
+        "--databaseUrl=" + database.jdbcUrl(), "--runId=" + runId));
+    arguments.addAll(List.of(flags));
+    List<String> command = CliCommand.of(jobJar, List.of("-Xmx2g"), arguments);
     PipelineRun run = PipelineRun.of(MeasuredProcess.run(command, root, RUN_LIMIT), database,
         runId);
     out.printf(Locale.ROOT, "  %-34s %8.1f s   pipeline %.1f s · %d pages · %d chunks embedded"

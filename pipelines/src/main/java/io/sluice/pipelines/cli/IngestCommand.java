@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -38,11 +39,13 @@ final class IngestCommand {
       options.setRunId(UUID.randomUUID().toString());
     }
     String runId = options.getRunId();
+    PruneGuard.checkFraction(options.getMaxPruneFraction());
     IngestPipeline.prepare(options);
     S3Settings.apply(options);
     FileSystems.setDefaultPipelineOptions(options);
     List<String> inputs = inputs(options, log);
-    long files = countMatches(inputs);
+    Map<String, Long> matches = countMatches(inputs);
+    long files = matches.values().stream().mapToLong(Long::longValue).sum();
     RunContext run = IngestPipeline.runContext(options);
 
     try (Store store = Store.open(options, log)) {
@@ -70,9 +73,16 @@ final class IngestCommand {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
 
-      int pruned = options.getPrune()
-          ? ledger.prune(runId, inputs.stream().map(InputPatterns::rootUri).toList())
-          : 0;
+      int pruned = 0;
+      Optional<String> pruneHeldBack = Optional.empty();
+      if (options.getPrune()) {
+        List<String> roots = inputs.stream().map(InputPatterns::rootUri).toList();
+        pruneHeldBack = PruneGuard.holdBack(state, matches, ledger.sourcesUnder(runId, roots),
+            options.getMaxPruneFraction(), options.getForce());
+        if (pruneHeldBack.isEmpty()) {
+          pruned = ledger.prune(runId, roots);
+        }
+      }
       RunLedger.RunFigures figures = ledger.figures(runId);
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("wall_seconds", seconds);
@@ -83,6 +93,7 @@ final class IngestCommand {
       summary.put("chunks_embedded", PipelineMetrics.counter(result, EmbedChunks.class, "chunks_embedded"));
       summary.put("documents_read", PipelineMetrics.counter(result, ReadSources.class, "documents_read"));
       summary.put("documents_pruned", pruned);
+      pruneHeldBack.ifPresent(reason -> summary.put("prune_held_back", reason));
       summary.put("figures", figures);
       boolean done = state == PipelineResult.State.DONE;
       ledger.finished(runId, done ? "completed" : state.toString().toLowerCase(),
@@ -118,10 +129,11 @@ final class IngestCommand {
 
   /**
    * Matches every input before the run, so a missing file, a missing bucket, refused credentials
-   * or an unreachable endpoint is one clear error and nothing is written.
+   * or an unreachable endpoint is one clear error and nothing is written. Returns the files each
+   * input matched.
    */
-  private static long countMatches(List<String> inputs) throws Exception {
-    long files = 0;
+  private static Map<String, Long> countMatches(List<String> inputs) throws Exception {
+    Map<String, Long> files = new LinkedHashMap<>();
     for (String input : inputs) {
       String pattern = InputPatterns.toPattern(input);
       MatchResult match;
@@ -135,10 +147,10 @@ final class IngestCommand {
             ? "input not found: " + input
             : InputProblems.describe(input, matchError(match)));
       }
-      files += match.metadata().stream()
+      files.merge(input, match.metadata().stream()
           .filter(file -> !InputPatterns.isGlob(pattern)
               || InputPatterns.isIngestibleName(file.resourceId().toString()))
-          .count();
+          .count(), Long::sum);
     }
     return files;
   }

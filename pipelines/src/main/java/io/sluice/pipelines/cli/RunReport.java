@@ -36,6 +36,10 @@ final class RunReport {
     if (number(summary, "documents_pruned") > 0) {
       out.printf("  %-26s %8d%n", "documents pruned", number(summary, "documents_pruned"));
     }
+    if (summary.get("prune_held_back") != null) {
+      out.printf("  %-26s %8d   held back: %s%n", "documents pruned", 0,
+          summary.get("prune_held_back"));
+    }
     printFailures(out, figures);
   }
 

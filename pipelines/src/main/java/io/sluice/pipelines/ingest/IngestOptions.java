@@ -127,6 +127,20 @@ public interface IngestOptions extends StoreOptions, S3SourceOptions {
 
   void setPrune(boolean value);
 
+  @Description("--prune removes nothing when it would remove more than this fraction of the"
+      + " sources under an input root: an unmounted share or an emptied prefix looks like that.")
+  @Default.Double(0.25)
+  double getMaxPruneFraction();
+
+  void setMaxPruneFraction(double value);
+
+  @Description("With --prune: prune even beyond --maxPruneFraction. A run that did not finish, or"
+      + " an input that matched no file, still prunes nothing.")
+  @Default.Boolean(false)
+  boolean getForce();
+
+  void setForce(boolean value);
+
   @Description("Keep watching the inputs and ingest new or changed files as they appear; the job "
       + "runs until cancelled (implies --streaming=true).")
   @Default.Boolean(false)

@@ -79,6 +79,47 @@ public class SluiceCliTest {
         + " WHERE source_uri LIKE '%multilingual.pdf'"), equalTo(0L));
   }
 
+  /** The measured report: 2 documents ingested, the folder emptied, and --prune removed both. */
+  @Test
+  public void pruneRemovesNothingWhenAnInputMatchesNoFile() throws Exception {
+    String url = "--databaseUrl=" + database.jdbcUrl();
+    assertThat(sluice("ingest", "--input=" + input, url).exitCode(), equalTo(0));
+    long documents = TestDatabases.count(database, "SELECT count(*) FROM ingestion.documents");
+    try (var files = Files.list(input)) {
+      for (Path file : files.toList()) {
+        Files.delete(file);
+      }
+    }
+    CliRun pruned = sluice("ingest", "--input=" + input, url, "--prune=true", "--force=true");
+    assertThat(pruned.log(), pruned.exitCode(), equalTo(0));
+    assertThat(pruned.out(), containsString("held back: input " + input + " matched no file"));
+    assertThat(TestDatabases.count(database, "SELECT count(*) FROM ingestion.documents"),
+        equalTo(documents));
+  }
+
+  @Test
+  public void pruneHoldsBackWhenMostSourcesWouldGoUnlessForced() throws Exception {
+    String url = "--databaseUrl=" + database.jdbcUrl();
+    assertThat(sluice("ingest", "--input=" + input, url).exitCode(), equalTo(0));
+    long documents = TestDatabases.count(database, "SELECT count(*) FROM ingestion.documents");
+    Files.delete(input.resolve("bundle.zip"));
+    Files.delete(input.resolve("multilingual.pdf"));
+    CliRun held = sluice("ingest", "--input=" + input, url, "--prune=true",
+        "--maxPruneFraction=0.1");
+    assertThat(held.log(), held.exitCode(), equalTo(0));
+    assertThat(held.out(), containsString("more than --maxPruneFraction=0.10; --force prunes"));
+    assertThat(TestDatabases.count(database, "SELECT count(*) FROM ingestion.documents"),
+        equalTo(documents));
+
+    CliRun forced = sluice("ingest", "--input=" + input, url, "--prune=true",
+        "--maxPruneFraction=0.1", "--force=true");
+    assertThat(forced.log(), forced.exitCode(), equalTo(0));
+    assertThat(forced.out(), not(containsString("held back")));
+    assertThat(TestDatabases.count(database, "SELECT count(*) FROM ingestion.sources"
+        + " WHERE source_uri LIKE '%bundle.zip%' OR source_uri LIKE '%multilingual.pdf'"),
+        equalTo(0L));
+  }
+
   @Test
   public void mistakesGetOneClearLineAndExitCodeTwo() {
     CliRun missing = sluice("ingest", "--input=" + input.resolve("nope.pdf"),

@@ -154,6 +154,28 @@ public final class RunLedger {
    * Removes the sources under the given URI prefixes that this run did not see, then every
    * document no source points at any more. Returns the number of documents removed.
    */
+  /** The sources recorded under one input root, and how many of them this run did not see. */
+  public record RootSources(String rootUri, long sources, long unseen) {}
+
+  /** What {@link #prune} would consider under each root, without removing anything. */
+  public List<RootSources> sourcesUnder(String runId, List<String> rootUris) throws SQLException {
+    List<RootSources> roots = new ArrayList<>();
+    try (Connection connection = database.connect();
+        PreparedStatement query = connection.prepareStatement("""
+            SELECT count(*), count(*) FILTER (WHERE last_seen_run_id <> ?)
+            FROM ingestion.sources WHERE starts_with(source_uri, ?)""")) {
+      for (String root : rootUris) {
+        query.setString(1, runId);
+        query.setString(2, root);
+        try (ResultSet result = query.executeQuery()) {
+          result.next();
+          roots.add(new RootSources(root, result.getLong(1), result.getLong(2)));
+        }
+      }
+    }
+    return roots;
+  }
+
   public int prune(String runId, List<String> rootUris) throws SQLException {
     try (Connection connection = database.connect()) {
       connection.setAutoCommit(false);

@@ -1,10 +1,10 @@
 package io.sluice.bench;
 
+import io.sluice.pipelines.cli.CliCommand;
 import io.sluice.pipelines.ingest.IngestOptions;
 import io.sluice.pipelines.ingest.IngestPipeline;
 import io.sluice.samples.SampleCorpus;
 import io.sluice.sinks.postgres.DatabaseConfig;
-import io.sluice.pipelines.cli.CliCommand;
 import io.sluice.sinks.postgres.EmbeddedPostgresServer;
 import io.sluice.sinks.postgres.RunContext;
 import io.sluice.sinks.postgres.SchemaMigrations;

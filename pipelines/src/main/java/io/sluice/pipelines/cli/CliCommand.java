@@ -1,5 +1,6 @@
 package io.sluice.pipelines.cli;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ public final class CliCommand {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
     command.add("-cp");
-    command.add(jobJar + java.io.File.pathSeparator + Files.readString(libraries).strip());
+    command.add(jobJar + File.pathSeparator + Files.readString(libraries).strip());
     command.add(Sluice.class.getName());
     command.addAll(arguments);
     return command;

@@ -11,6 +11,7 @@ import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.testing.TestDatabases;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.commons.io.FileUtils;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
@@ -31,6 +32,12 @@ public class SluiceCliTest {
 
   private static CliRun sluice(String... args) {
     return CliRun.of(args);
+  }
+
+  /** Ingests the samples and returns how many documents the store then holds. */
+  private long ingestTheSamples(String url) throws Exception {
+    assertThat(sluice("ingest", "--input=" + input, url).exitCode(), equalTo(0));
+    return TestDatabases.count(database, "SELECT count(*) FROM ingestion.documents");
   }
 
   @Test
@@ -67,8 +74,7 @@ public class SluiceCliTest {
   @Test
   public void pruneRemovesDocumentsWhoseFilesAreGone() throws Exception {
     String url = "--databaseUrl=" + database.jdbcUrl();
-    assertThat(sluice("ingest", "--input=" + input, url).exitCode(), equalTo(0));
-    long before = TestDatabases.count(database, "SELECT count(*) FROM ingestion.documents");
+    long before = ingestTheSamples(url);
     Files.delete(input.resolve("multilingual.pdf"));
     CliRun pruned = sluice("ingest", "--input=" + input, url, "--prune=true");
     assertThat(pruned.exitCode(), equalTo(0));
@@ -83,13 +89,8 @@ public class SluiceCliTest {
   @Test
   public void pruneRemovesNothingWhenAnInputMatchesNoFile() throws Exception {
     String url = "--databaseUrl=" + database.jdbcUrl();
-    assertThat(sluice("ingest", "--input=" + input, url).exitCode(), equalTo(0));
-    long documents = TestDatabases.count(database, "SELECT count(*) FROM ingestion.documents");
-    try (var files = Files.list(input)) {
-      for (Path file : files.toList()) {
-        Files.delete(file);
-      }
-    }
+    long documents = ingestTheSamples(url);
+    FileUtils.cleanDirectory(input.toFile());
     CliRun pruned = sluice("ingest", "--input=" + input, url, "--prune=true", "--force=true");
     assertThat(pruned.log(), pruned.exitCode(), equalTo(0));
     assertThat(pruned.out(), containsString("held back: input " + input + " matched no file"));
@@ -100,8 +101,7 @@ public class SluiceCliTest {
   @Test
   public void pruneHoldsBackWhenMostSourcesWouldGoUnlessForced() throws Exception {
     String url = "--databaseUrl=" + database.jdbcUrl();
-    assertThat(sluice("ingest", "--input=" + input, url).exitCode(), equalTo(0));
-    long documents = TestDatabases.count(database, "SELECT count(*) FROM ingestion.documents");
+    long documents = ingestTheSamples(url);
     Files.delete(input.resolve("bundle.zip"));
     Files.delete(input.resolve("multilingual.pdf"));
     CliRun held = sluice("ingest", "--input=" + input, url, "--prune=true",

@@ -54,10 +54,10 @@ java_options() {
 }
 
 launch() {
-  local name="$1" main="$2" params="$3" pin="${4:-}"
+  local name="$1" main="$2" params="$3" pin="${4:-}" more="${5:-}"
   local jvm dynamic
   jvm="$(echo "$params" | head -n1)"
-  dynamic="$(echo "$params" | tail -n1)"
+  dynamic="$(echo "$params" | tail -n1) $more"
   # shellcheck disable=SC2086 # the flags are word lists by design
   nohup $pin java $jvm $(java_options) -Dlog.file="$logs/$name.log" \
     -Dlog4j.configurationFile="file:$conf/log4j2.properties" \
@@ -70,10 +70,6 @@ rest() {
   curl -fsS --max-time 5 "http://127.0.0.1:$rest_port$1"
 }
 
-running_taskmanagers() {
-  rest /overview 2>/dev/null | sed -n 's/.*"taskmanagers":\([0-9]*\).*/\1/p'
-}
-
 start_taskmanager() {
   local index=1
   while [[ -f "$pids/taskmanager-$index.pid" ]] && kill -0 "$(cat "$pids/taskmanager-$index.pid")" 2>/dev/null; do
@@ -84,19 +80,29 @@ start_taskmanager() {
     IFS=, read -r -a cpus <<< "$SLUICE_FLINK_TASKMANAGER_CPUS"
     pin="taskset -c ${cpus[$(( (index - 1) % ${#cpus[@]} ))]}"
   fi
+  # A resource id of its own, never reused: a killed TaskManager stays registered until its
+  # heartbeat times out, so counting TaskManagers cannot tell whether the new one has joined.
+  local id="taskmanager-$index-$(date +%s%N)"
+  echo "$id" > "$pids/taskmanager-$index.id"
   launch "taskmanager-$index" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
-    "$(resource_params GET_TM_RESOURCE_PARAMS)" "$pin"
+    "$(resource_params GET_TM_RESOURCE_PARAMS)" "$pin" "-D taskmanager.resource-id=$id"
+  started+=("$id")
 }
 
-wait_for_taskmanagers() {
-  local wanted="$1"
+# Waits until the JobManager lists every TaskManager this call started.
+wait_for_started() {
+  local id missing
   for _ in $(seq 1 120); do
-    if [[ "$(running_taskmanagers)" == "$wanted" ]]; then
-      return 0
-    fi
+    missing=0
+    for id in "${started[@]}"; do
+      if ! rest /taskmanagers 2>/dev/null | grep -qF "\"id\":\"$id\""; then
+        missing=1
+      fi
+    done
+    [[ $missing == 0 ]] && return 0
     sleep 0.5
   done
-  echo "flink-cluster: $wanted TaskManagers did not register within 60 s; see $logs" >&2
+  echo "flink-cluster: TaskManagers ${started[*]} did not register within 60 s; see $logs" >&2
   return 1
 }
 
@@ -118,13 +124,14 @@ stop_all() {
   for pid_file in "$pids"/*.pid; do
     [[ -e "$pid_file" ]] || continue
     kill -9 "$(cat "$pid_file")" 2>/dev/null || true
-    rm -f "$pid_file"
+    rm -f "$pid_file" "${pid_file%.pid}.id"
   done
 }
 
 command="${1:-status}"
 shift || true
 taskmanagers=2
+started=()
 for arg in "$@"; do
   case "$arg" in
     --taskmanagers=*) taskmanagers="${arg#--taskmanagers=}" ;;
@@ -143,18 +150,17 @@ case "$command" in
     for _ in $(seq 1 "$taskmanagers"); do
       start_taskmanager
     done
-    wait_for_taskmanagers "$taskmanagers"
+    wait_for_started
     echo "flink-cluster: JobManager and $taskmanagers TaskManagers up; web UI http://127.0.0.1:$rest_port"
     ;;
   start-taskmanager)
-    before="$(running_taskmanagers)"
     start_taskmanager
-    wait_for_taskmanagers "$((before + 1))"
+    wait_for_started
     ;;
   kill-taskmanager)
     index="${1:-1}"
     kill -9 "$(cat "$pids/taskmanager-$index.pid")"
-    rm -f "$pids/taskmanager-$index.pid"
+    rm -f "$pids/taskmanager-$index.pid" "$pids/taskmanager-$index.id"
     echo "flink-cluster: TaskManager $index killed"
     ;;
   status)

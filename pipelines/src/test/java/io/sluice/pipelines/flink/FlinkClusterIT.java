@@ -33,7 +33,7 @@ import org.junit.rules.TemporaryFolder;
  * nothing of sluice on the cluster's class path; started by the project's own script): jobs one
  * after another on the same TaskManagers, cancelled and submitted again, with their counters in
  * Flink's REST API; resume from a checkpoint after a TaskManager is killed and from a savepoint
- * after a stop; a watched folder ingested as files arrive; each ending with the stores of one clean
+ * after a stop; a watched folder ingested as files arrive, a bad one counted as a failure; each ending with the stores of one clean
  * DirectRunner run; and the backfill as a batch job.
  */
 public class FlinkClusterIT {
@@ -78,9 +78,13 @@ public class FlinkClusterIT {
   }
 
   private static long stored(DatabaseConfig database) {
+    return rows(database, "SELECT count(*) FROM workflow.document_stages"
+        + " WHERE stage = 'store' AND status = 'completed'");
+  }
+
+  private static long rows(DatabaseConfig database, String countQuery) {
     try {
-      return count(database, "SELECT count(*) FROM workflow.document_stages"
-          + " WHERE stage = 'store' AND status = 'completed'");
+      return count(database, countQuery);
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
     }
@@ -124,14 +128,15 @@ public class FlinkClusterIT {
 
     Path manuals = FOLDER.newFolder("resubmitted").toPath();
     SampleCorpus.writeManuals(manuals, MANUALS, PAGES);
-    Files.writeString(manuals.resolve("not-a-pdf.pdf"), "<html><body>a web page</body></html>");
     DatabaseConfig second = TestDatabases.fresh();
     CompletableFuture<CliRun> cancelled = CompletableFuture.supplyAsync(
         () -> CliRun.of(ingest(second, List.of(manuals), "cancelled-job",
             "--stopAfterIdleSeconds=4")));
     String job = CLUSTER.runningJob();
     waitUntil("documents stored", () -> stored(second), 5);
-    waitUntil("the failure counted", () -> counter(job, "CountFailures_failed_not_pdf"), 1);
+    // The JobManager fetches the TaskManagers' metrics every 10 s, so the REST API lags the store.
+    waitUntil("the documents written counted", () -> counter(job,
+        "PostgresWrite_documents_written"), 1);
     Map<String, Long> counters = CLUSTER.counters(job);
     System.out.printf("Beam counters over Flink's REST API while the job runs: %s%n", counters);
     assertThat(counters.get("ReadSources_documents_read"), greaterThan(0L));
@@ -258,6 +263,13 @@ public class FlinkClusterIT {
       assertThat(CLUSTER.isRunning(job), equalTo(true));
     }
     assertThat(count(database, "SELECT count(*) FROM indexing.chunks"), greaterThan(0L));
+    // A bad file arriving is a failure the job counts, over Flink's REST API, and goes on from.
+    Files.writeString(staging.resolve("not-a-pdf.pdf"), "<html><body>a web page</body></html>");
+    Files.move(staging.resolve("not-a-pdf.pdf"), inbox.resolve("not-a-pdf.pdf"));
+    waitUntil("the failure counted", () -> counter(job, "CountFailures_failed_not_pdf"), 1);
+    waitUntil("the failure stored", () -> rows(database,
+        "SELECT count(*) FROM observability.request_failures WHERE error_class = 'not_pdf'"), 1);
+    assertThat(CLUSTER.isRunning(job), equalTo(true));
     CLUSTER.cancel(job);
     watching.get(2, TimeUnit.MINUTES);
   }

@@ -13,6 +13,8 @@ import io.sluice.testing.arango.ArangoStandIn;
 import io.sluice.transforms.keys.Keys;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.junit.After;
 import org.junit.Before;
@@ -47,10 +49,13 @@ public class ArangoIngestTest {
     arango.close();
   }
 
-  private CliRun ingest() {
-    return CliRun.of("ingest", "--input=" + input, "--databaseUrl=" + database.jdbcUrl(),
-        "--arangoUrl=http://127.0.0.1:" + arango.port(), "--arangoProtocol=HTTP_JSON",
-        "--arangoPasswordFile=" + passwordFile, "--arangoBatchDocuments=2");
+  private CliRun ingest(String... more) {
+    List<String> args = new ArrayList<>(List.of("ingest", "--input=" + input,
+        "--databaseUrl=" + database.jdbcUrl(), "--arangoUrl=http://127.0.0.1:" + arango.port(),
+        "--arangoProtocol=HTTP_JSON", "--arangoPasswordFile=" + passwordFile,
+        "--arangoBatchDocuments=2"));
+    args.addAll(List.of(more));
+    return CliRun.of(args.toArray(String[]::new));
   }
 
   private Set<String> completedInPostgres() throws Exception {
@@ -92,22 +97,33 @@ public class ArangoIngestTest {
     assertThat(inArango(ArangoGraph.CHUNKS), equalTo(chunksInPostgres()));
   }
 
+  /**
+   * An item ArangoDB refuses for good (1221, an illegal key) settles its document: PostgreSQL's
+   * ledger says {@code refused}, the next run neither extracts nor embeds it again, and
+   * {@code --retryFailed} stores it in both stores once ArangoDB takes it.
+   */
   @Test
-  public void aDocumentArangoRefusesIsRetriedByTheNextRunNotSkipped() throws Exception {
+  public void aDocumentArangoRefusesIsSettledUntilARunRetriesFailedDocuments() throws Exception {
     String multilingual = Keys.docId(Files.readAllBytes(input.resolve("multilingual.pdf")));
     arango.failKey(multilingual, 1221);
     CliRun refused = ingest();
     assertThat(refused.exitCode(), equalTo(0));
     assertThat(completedInPostgres().contains(multilingual), equalTo(false));
     assertThat(TestDatabases.count(database, "SELECT count(*) FROM observability.request_failures"
-        + " WHERE stage = 'store' AND retryable AND message LIKE '%ArangoDB%error 1221%'"),
-        equalTo(1L));
+        + " WHERE stage = 'store' AND error_class = 'refused' AND NOT retryable"
+        + " AND message LIKE '%ArangoDB%error 1221%'"), equalTo(1L));
     assertThat("the refused document's claim is given up, not left in progress",
         TestDatabases.count(database, "SELECT count(*) FROM workflow.document_stages"
             + " WHERE status = 'in_progress'"), equalTo(0L));
 
     arango.clearFaults();
-    CliRun retried = ingest();
+    CliRun skipped = ingest();
+    assertThat(skipped.exitCode(), equalTo(0));
+    assertThat(completedInPostgres().contains(multilingual), equalTo(false));
+    assertThat(TestDatabases.count(database, "SELECT count(*) FROM observability.request_failures"
+        + " WHERE run_id = '" + skipped.runId() + "'"), equalTo(0L));
+
+    CliRun retried = ingest("--retryFailed=true");
     assertThat(retried.exitCode(), equalTo(0));
     assertThat(completedInPostgres().contains(multilingual), equalTo(true));
     assertThat(inArango(ArangoGraph.DOCUMENTS), equalTo(completedInPostgres()));

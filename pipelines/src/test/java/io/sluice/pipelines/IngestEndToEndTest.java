@@ -9,7 +9,7 @@ import static org.hamcrest.Matchers.not;
 import io.sluice.pipelines.ingest.PipelineMetrics;
 import io.sluice.samples.SampleCorpus;
 import io.sluice.sinks.postgres.DatabaseConfig;
-import io.sluice.sinks.postgres.SkipSettled;
+import io.sluice.sinks.ledger.ClaimUnsettled;
 import io.sluice.testing.TestDatabases;
 import io.sluice.testing.ZipFixtures;
 import io.sluice.transforms.embed.EmbedChunks;
@@ -115,7 +115,7 @@ public class IngestEndToEndTest {
     assertThat(PipelineMetrics.counter(second, EmbedChunks.class, "chunks_embedded"), equalTo(0L));
     assertThat(PipelineMetrics.counter(second, ExtractText.class, "documents_extracted"),
         equalTo(0L));
-    assertThat(PipelineMetrics.counter(second, SkipSettled.class, "documents_pending"),
+    assertThat(PipelineMetrics.counter(second, ClaimUnsettled.class, "documents_claimed"),
         equalTo(0L));
   }
 

@@ -2,8 +2,11 @@ package io.sluice.pipelines;
 
 import io.sluice.pipelines.ingest.IngestOptions;
 import io.sluice.pipelines.ingest.IngestPipeline;
+import io.sluice.pipelines.ingest.StoreSettings;
 import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.sinks.postgres.StoreChecksum;
+import io.sluice.transforms.chunk.Chunker;
+import io.sluice.transforms.embed.Embedder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,13 +28,34 @@ final class Ingests {
 
   static PipelineResult run(DatabaseConfig database, List<String> inputs, String runId,
       String... runnerFlags) {
+    IngestOptions options = options(runId, runnerFlags);
+    Pipeline pipeline = Pipeline.create(options);
+    IngestPipeline.build(pipeline, options, inputs,
+        database.withLimits(StoreSettings.connectionLimits(options)),
+        IngestPipeline.runContext(options));
+    return finish(pipeline);
+  }
+
+  /** The pipeline with this chunker and embedder instead of sluice's own. */
+  static PipelineResult run(DatabaseConfig database, List<String> inputs, String runId,
+      Chunker.Factory chunker, Embedder.Factory embedder) {
+    IngestOptions options = options(runId);
+    Pipeline pipeline = Pipeline.create(options);
+    IngestPipeline.build(pipeline, options, inputs, database, IngestPipeline.runContext(options),
+        chunker, embedder);
+    return finish(pipeline);
+  }
+
+  private static IngestOptions options(String runId, String... runnerFlags) {
     IngestOptions options = runnerFlags.length == 0
         ? TestPipeline.testingPipelineOptions().as(IngestOptions.class)
         : PipelineOptionsFactory.fromArgs(runnerFlags).as(IngestOptions.class);
     options.setRunId(runId);
     IngestPipeline.prepare(options);
-    Pipeline pipeline = Pipeline.create(options);
-    IngestPipeline.build(pipeline, options, inputs, database, IngestPipeline.runContext(options));
+    return options;
+  }
+
+  private static PipelineResult finish(Pipeline pipeline) {
     PipelineResult result = pipeline.run();
     result.waitUntilFinish();
     return result;

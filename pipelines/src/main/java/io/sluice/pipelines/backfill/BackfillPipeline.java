@@ -10,6 +10,7 @@ import io.sluice.transforms.legacy.ReadLegacyTable;
 import io.sluice.transforms.legacy.ReadWorkflowReports;
 import io.sluice.transforms.model.Failure;
 import io.sluice.transforms.model.FailureCoder;
+import io.sluice.transforms.retry.RetryPolicy;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -28,7 +29,7 @@ public final class BackfillPipeline {
 
   /** Builds the pipeline of one pass of the plan. */
   public static void build(Pipeline pipeline, BackfillPlan plan, BackfillPlan.Pass pass,
-      DatabaseConfig database, String runId, int batchSize) {
+      DatabaseConfig database, String runId, int batchSize, RetryPolicy retry) {
     PCollectionList<LegacyRecord> records = PCollectionList.empty(pipeline);
     PCollectionList<Failure> failures = PCollectionList.empty(pipeline);
     for (SliceRead read : pass.slices()) {
@@ -52,12 +53,14 @@ public final class BackfillPipeline {
     if (!records.getAll().isEmpty()) {
       failures = failures.and(records
           .apply("All records", Flatten.pCollections())
-          .apply("Upsert", LegacyWrite.create().withDatabase(database).withBatchSize(batchSize)));
+          .apply("Upsert", LegacyWrite.create().withDatabase(database).withBatchSize(batchSize)
+              .withRetry(retry))
+          .failures());
     }
     if (!failures.getAll().isEmpty()) {
       failures.apply("All failures", Flatten.pCollections())
           .apply("Store failures", PostgresIO.writeFailures()
-              .withDatabase(database).withRun(RunContext.withoutIndex(runId)));
+              .withDatabase(database).withRun(RunContext.withoutIndex(runId)).withRetry(retry));
     }
   }
 }

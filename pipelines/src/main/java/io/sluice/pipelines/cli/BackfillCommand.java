@@ -9,6 +9,7 @@ import io.sluice.pipelines.backfill.BackfillPlan.TableRead;
 import io.sluice.pipelines.backfill.ParityCheck;
 import io.sluice.pipelines.backfill.ParityCheck.SourceParity;
 import io.sluice.pipelines.ingest.PipelineMetrics;
+import io.sluice.pipelines.ingest.StoreSettings;
 import io.sluice.samples.LegacySamples;
 import io.sluice.sinks.postgres.BackfillWatermarks;
 import io.sluice.sinks.postgres.BackfillWatermarks.Watermark;
@@ -26,6 +27,7 @@ import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.StreamingOptions;
+import org.slf4j.MDC;
 
 /**
  * {@code sluice backfill}: moves what changed in the legacy stores since the last backfill, then
@@ -42,6 +44,7 @@ final class BackfillCommand {
       options.setRunId(UUID.randomUUID().toString());
     }
     String runId = options.getRunId();
+    MDC.put("run_id", runId);
     // Bounded sources: a batch job on every runner, whatever a runner config says for ingest.
     options.as(StreamingOptions.class).setStreaming(false);
     // Flink's batch exchanges are blocking by default, each reserving 512 network buffers, and
@@ -77,7 +80,7 @@ final class BackfillCommand {
           for (BackfillPlan.Pass pass : plan.passes(slicePerPass)) {
             Pipeline pipeline = Pipeline.create(options);
             BackfillPipeline.build(pipeline, plan, pass, store.database(), runId,
-                options.getBackfillBatchSize());
+                options.getBackfillBatchSize(), StoreSettings.retryPolicy(options));
             PipelineResult result = pipeline.run();
             moveSucceeded = result.waitUntilFinish() == PipelineResult.State.DONE;
             add(moved, moved(result, plan));

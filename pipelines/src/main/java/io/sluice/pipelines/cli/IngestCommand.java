@@ -8,7 +8,7 @@ import io.sluice.pipelines.ingest.S3Settings;
 import io.sluice.samples.SampleCorpus;
 import io.sluice.sinks.postgres.RunContext;
 import io.sluice.sinks.postgres.RunLedger;
-import io.sluice.sinks.postgres.SkipSettled;
+import io.sluice.sinks.ledger.ClaimUnsettled;
 import io.sluice.transforms.embed.EmbedChunks;
 import io.sluice.transforms.extract.ExtractText;
 import io.sluice.transforms.read.InputPatterns;
@@ -27,10 +27,14 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /** {@code sluice ingest}: runs the ingest pipeline and reports what it did. */
 final class IngestCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(IngestCommand.class);
 
   private IngestCommand() {}
 
@@ -39,6 +43,7 @@ final class IngestCommand {
       options.setRunId(UUID.randomUUID().toString());
     }
     String runId = options.getRunId();
+    MDC.put("run_id", runId);
     PruneGuard.checkFraction(options.getMaxPruneFraction());
     IngestPipeline.prepare(options);
     S3Settings.apply(options);
@@ -53,11 +58,14 @@ final class IngestCommand {
       Map<String, Object> plan = new LinkedHashMap<>();
       plan.put("inputs", inputs);
       plan.put("runner", options.getRunner().getSimpleName());
-      plan.put("pipeline_run_id", run.pipelineRunId());
+      plan.put("pipeline_run_id", run.indexVersionId());
       plan.put("index_version", run.indexVersion());
       ledger.started(runId, JSON.writeValueAsString(plan));
       log.printf("sluice: run %s · %d files · index version %s · %s%n", runId, files,
-          run.pipelineRunId(), options.getRunner().getSimpleName());
+          run.indexVersionId(), options.getRunner().getSimpleName());
+      LOG.info("ingest of {} files from {} into {} on {}, index version {}", files, inputs,
+          store.database().maskedUrl(), options.getRunner().getSimpleName(),
+          run.indexVersionId());
 
       Pipeline pipeline = Pipeline.create(options);
       IngestPipeline.build(pipeline, options, inputs, store.database(), run);
@@ -87,8 +95,8 @@ final class IngestCommand {
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("wall_seconds", seconds);
       summary.put("files_matched", files);
-      summary.put("documents_skipped", PipelineMetrics.counter(result, SkipSettled.class, "documents_skipped"));
-      summary.put("documents_redone", PipelineMetrics.counter(result, SkipSettled.class, "documents_redone"));
+      summary.put("documents_skipped", PipelineMetrics.counter(result, ClaimUnsettled.class, "documents_skipped"));
+      summary.put("documents_redone", PipelineMetrics.counter(result, ClaimUnsettled.class, "documents_redone"));
       summary.put("pages_extracted", PipelineMetrics.counter(result, ExtractText.class, "pages_extracted"));
       summary.put("chunks_embedded", PipelineMetrics.counter(result, EmbedChunks.class, "chunks_embedded"));
       summary.put("documents_read", PipelineMetrics.counter(result, ReadSources.class, "documents_read"));

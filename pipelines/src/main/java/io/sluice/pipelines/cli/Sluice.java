@@ -18,6 +18,7 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.FileStagingOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.slf4j.MDC;
 
 /**
  * The command line: {@code sluice ingest|backfill|checksum|status [--flag=value …]}. Flags
@@ -52,6 +53,7 @@ public final class Sluice {
   private Sluice() {}
 
   public static void main(String[] args) {
+    Logging.inheritContextInNewThreads();
     System.exit(run(args, System.out, System.err));
   }
 
@@ -100,6 +102,8 @@ public final class Sluice {
     } catch (Exception e) {
       log.println("sluice: failed: " + rootMessage(e));
       return 1;
+    } finally {
+      MDC.remove("run_id");
     }
   }
 
@@ -110,6 +114,9 @@ public final class Sluice {
     PipelineOptionsFactory.register(S3Options.class);
     T options =
         PipelineOptionsFactory.fromArgs(flags.toArray(String[]::new)).withValidation().as(type);
+    StoreOptions store = options.as(StoreOptions.class);
+    Logging.configure(Logging.Format.named(store.getLogFormat()),
+        store.getLogFile() == null ? null : Path.of(store.getLogFile()));
     stageOnlyTheJobJar(options);
     return options;
   }

@@ -1,6 +1,7 @@
 package io.sluice.pipelines.cli;
 
 import io.sluice.pipelines.ingest.StoreOptions;
+import io.sluice.pipelines.ingest.StoreSettings;
 import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.sinks.postgres.EmbeddedPostgresServer;
 import io.sluice.sinks.postgres.SchemaMigrations;
@@ -26,7 +27,8 @@ final class Store implements AutoCloseable {
 
   static Store open(StoreOptions options, PrintStream log) throws IOException {
     if (options.getDatabaseUrl() != null) {
-      DatabaseConfig database = new DatabaseConfig(options.getDatabaseUrl());
+      DatabaseConfig database = new DatabaseConfig(options.getDatabaseUrl())
+          .withLimits(StoreSettings.connectionLimits(options));
       checkReachable(database);
       SchemaMigrations.migrate(database);
       return new Store(database, null);
@@ -35,8 +37,10 @@ final class Store implements AutoCloseable {
     log.println("sluice: no --databaseUrl; using the embedded PostgreSQL in " + data);
     EmbeddedPostgresServer server = EmbeddedPostgresServer.start(data);
     try {
-      SchemaMigrations.migrate(server.database());
-      return new Store(server.database(), server);
+      DatabaseConfig database =
+          server.database().withLimits(StoreSettings.connectionLimits(options));
+      SchemaMigrations.migrate(database);
+      return new Store(database, server);
     } catch (RuntimeException e) {
       server.close();
       throw e;

@@ -42,11 +42,19 @@ public interface IngestOptions extends StoreOptions, S3SourceOptions {
 
   void setEmbeddingThreads(int value);
 
-  @Description("Rows per JDBC batch when writing chunks and vectors.")
-  @Default.Integer(500)
+  @Description("Rows (chunks) per PostgreSQL transaction, at most; a bigger document is a"
+      + " transaction of its own.")
+  @Default.Integer(5000)
   int getBatchSize();
 
   void setBatchSize(int value);
+
+  @Description("Documents per PostgreSQL transaction, at most. A batch that fails is written"
+      + " again document by document, so one bad document is one failure.")
+  @Default.Integer(100)
+  int getBatchDocuments();
+
+  void setBatchDocuments(int value);
 
   @Description("Seconds after which extracting one document is abandoned as a timeout.")
   @Default.Integer(120)
@@ -120,6 +128,13 @@ public interface IngestOptions extends StoreOptions, S3SourceOptions {
   boolean getRetryQuarantined();
 
   void setRetryQuarantined(boolean value);
+
+  @Description("Try again, in this run, documents settled by a failure no retry could help (a"
+      + " store that refused them, a file that could not be read as a PDF).")
+  @Default.Boolean(false)
+  boolean getRetryFailed();
+
+  void setRetryFailed(boolean value);
 
   @Description("After the run, remove documents whose sources under the inputs no longer exist.")
   @Default.Boolean(false)

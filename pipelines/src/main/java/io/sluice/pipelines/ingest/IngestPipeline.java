@@ -5,10 +5,14 @@ import io.sluice.sinks.arango.ArangoWrite;
 import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.sinks.postgres.PostgresIO;
 import io.sluice.sinks.postgres.RunContext;
-import io.sluice.sinks.postgres.SkipSettled;
+import io.sluice.sinks.ledger.ClaimUnsettled;
 import io.sluice.transforms.chunk.ChunkText;
+import io.sluice.transforms.chunk.Chunker;
+import io.sluice.transforms.chunk.TokenChunker;
 import io.sluice.transforms.chunk.ChunkingSettings;
 import io.sluice.transforms.embed.EmbedChunks;
+import io.sluice.transforms.embed.Embedder;
+import io.sluice.transforms.embed.SentenceEmbedder;
 import io.sluice.transforms.embed.ModelSpec;
 import io.sluice.transforms.extract.ExtractText;
 import io.sluice.transforms.extract.ExtractionSettings;
@@ -18,6 +22,7 @@ import io.sluice.transforms.model.Failure;
 import io.sluice.transforms.model.SourceDocument;
 import io.sluice.transforms.read.ReadLimits;
 import io.sluice.transforms.read.ReadSources;
+import io.sluice.transforms.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -49,7 +54,8 @@ public final class IngestPipeline {
   /** The run the options describe: its id, index version and quarantine rule. */
   public static RunContext runContext(IngestOptions options) {
     return new RunContext(options.getRunId(), indexVersion(options))
-        .withQuarantine(options.getQuarantineAfter(), options.getRetryQuarantined());
+        .withQuarantine(options.getQuarantineAfter(), options.getRetryQuarantined())
+        .withRetryFailed(options.getRetryFailed());
   }
 
   /**
@@ -76,6 +82,16 @@ public final class IngestPipeline {
   public static void build(
       Pipeline pipeline, IngestOptions options, List<String> inputs, DatabaseConfig database,
       RunContext run) {
+    int threads = options.getEmbeddingThreads() > 0
+        ? options.getEmbeddingThreads() : Runtime.getRuntime().availableProcessors();
+    build(pipeline, options, inputs, database, run, TokenChunker::new,
+        SentenceEmbedder.factory(chunking(options).model(), threads));
+  }
+
+  /** The pipeline with another chunker or embedder than sluice's own. */
+  public static void build(
+      Pipeline pipeline, IngestOptions options, List<String> inputs, DatabaseConfig database,
+      RunContext run, Chunker.Factory chunker, Embedder.Factory embedder) {
     ReadLimits limits = new ReadLimits(options.getMaxDocumentBytes(), options.getMaxArchiveDepth(),
         options.getMaxArchiveEntries(), options.getMaxArchiveBytes(),
         options.getMaxCompressionRatio());
@@ -86,48 +102,57 @@ public final class IngestPipeline {
         .withParserHeapMb(options.getParserHeapMb())
         .withParserProcesses(options.getParserProcesses());
     ChunkingSettings chunking = chunking(options);
-    EmbedChunks embed = EmbedChunks.with(chunking.model());
-    if (options.getEmbeddingThreads() > 0) {
-      embed = embed.withThreads(options.getEmbeddingThreads());
-    }
+    RetryPolicy retry = StoreSettings.retryPolicy(options);
 
     WithFailures.Result<PCollection<SourceDocument>, Failure> sources =
         pipeline.apply("Read sources", readSources(options, inputs, limits));
     PCollectionTuple ledger = sources.output()
-        .apply("Skip settled", PostgresIO.skipSettled().withDatabase(database).withRun(run));
+        .apply("Claim unsettled", PostgresIO.claimUnsettled().withDatabase(database).withRun(run)
+            .withRetry(retry));
     WithFailures.Result<PCollection<DocumentRecord>, Failure> extracted =
-        ledger.get(SkipSettled.PENDING)
+        ledger.get(ClaimUnsettled.CLAIMED)
             .apply("Extract text", ExtractText.create().withSettings(extraction));
-    PCollection<DocumentRecord> embedded = extracted.output()
-        .apply("Chunk", ChunkText.with(chunking))
-        .apply("Embed", embed);
+    WithFailures.Result<PCollection<DocumentRecord>, Failure> chunked = extracted.output()
+        .apply("Chunk", ChunkText.with(chunking).withChunker(chunker));
+    WithFailures.Result<PCollection<DocumentRecord>, Failure> vectors = chunked.output()
+        .apply("Embed", EmbedChunks.with(embedder));
+    PCollection<DocumentRecord> embedded = vectors.output();
     // With ArangoDB, documents reach PostgreSQL, whose ledger marks them completed, only once
     // the graph has them: a document ArangoDB refused is retried by the next run, never skipped.
-    PCollectionList<Failure> failures = PCollectionList.empty(pipeline);
+    PCollectionList<Failure> failures = PCollectionList.of(sources.failures())
+        .and(extracted.failures())
+        .and(chunked.failures())
+        .and(vectors.failures());
     Optional<ArangoConfig> arango = ArangoSettings.from(options);
     if (arango.isPresent()) {
       WithFailures.Result<PCollection<DocumentRecord>, Failure> graph = embedded.apply(
           "Store graph", ArangoWrite.to(arango.get())
-              .withIndexVersion(run.pipelineRunId(), chunking.model().name())
+              .withIndexVersion(run.indexVersionId(), chunking.model().name())
               .withMaxBatchDocuments(options.getArangoBatchDocuments())
-              .withMaxBatchBytes(options.getArangoBatchBytes()));
+              .withMaxBatchBytes(options.getArangoBatchBytes())
+              .withRetry(retry));
       embedded = graph.output();
       failures = failures.and(graph.failures());
     }
     PCollection<Failure> unstoredDocuments = embedded
         .apply("Store documents", PostgresIO.writeDocuments()
-            .withDatabase(database).withRun(run).withBatchSize(options.getBatchSize()));
-    PCollection<Failure> unstoredSightings = ledger.get(SkipSettled.SETTLED)
-        .apply("Record sightings",
-            PostgresIO.recordSightings().withDatabase(database).withRun(run));
+            .withDatabase(database).withRun(run).withRetry(retry)
+            .withBatchDocuments(options.getBatchDocuments())
+            .withBatchSize(options.getBatchSize()))
+        .failures();
+    PCollection<Failure> unstoredSightings = ledger.get(ClaimUnsettled.SETTLED)
+        .apply("Record sightings", PostgresIO.recordSightings()
+            .withDatabase(database).withRun(run).withRetry(retry)
+            .withBatchDocuments(options.getBatchDocuments()))
+        .failures();
 
-    failures.and(sources.failures())
-        .and(extracted.failures())
-        .and(unstoredDocuments)
+    failures.and(unstoredDocuments)
         .and(unstoredSightings)
         .apply("All failures", Flatten.pCollections())
         .apply("Count failures", CountFailures.byClass())
-        .apply("Store failures", PostgresIO.writeFailures().withDatabase(database).withRun(run));
+        .apply("Store failures", PostgresIO.writeFailures()
+            .withDatabase(database).withRun(run).withRetry(retry)
+            .withBatchDocuments(options.getBatchDocuments()));
   }
 
   /**

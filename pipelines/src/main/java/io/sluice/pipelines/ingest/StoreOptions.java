@@ -28,6 +28,61 @@ public interface StoreOptions extends PipelineOptions {
 
   void setDatabaseUrl(String value);
 
+  @Description("PostgreSQL connections per worker JVM, at most: one pool shared by every step.")
+  @Default.Integer(8)
+  int getMaxConnections();
+
+  void setMaxConnections(int value);
+
+  @Description("Seconds a PostgreSQL connection attempt may take.")
+  @Default.Integer(10)
+  int getConnectTimeoutSeconds();
+
+  void setConnectTimeoutSeconds(int value);
+
+  @Description("Seconds a PostgreSQL connection may stay silent while an answer is awaited.")
+  @Default.Integer(300)
+  int getSocketTimeoutSeconds();
+
+  void setSocketTimeoutSeconds(int value);
+
+  @Description("Seconds one PostgreSQL statement may run (statement_timeout).")
+  @Default.Integer(120)
+  int getStatementTimeoutSeconds();
+
+  void setStatementTimeoutSeconds(int value);
+
+  @Description("Retries of a store request or transaction after transient errors, each logged.")
+  @Default.Integer(6)
+  int getMaxRetries();
+
+  void setMaxRetries(int value);
+
+  @Description("Milliseconds before the first retry; the wait doubles, with jitter.")
+  @Default.Integer(200)
+  int getRetryInitialBackoffMillis();
+
+  void setRetryInitialBackoffMillis(int value);
+
+  @Description("Seconds the wait between two retries grows to, at most.")
+  @Default.Integer(10)
+  int getRetryMaxBackoffSeconds();
+
+  void setRetryMaxBackoffSeconds(int value);
+
+  @Description("How log lines look: text, or json (one object a line, with run_id, and doc_id"
+      + " and source_uri where known).")
+  @Default.String("text")
+  String getLogFormat();
+
+  void setLogFormat(String value);
+
+  @Description("Write log lines to this file instead of standard error. Progress and the run"
+      + " report stay on the terminal either way.")
+  String getLogFile();
+
+  void setLogFile(String value);
+
   @Description("Folder for the embedded database and the generated samples.")
   @Default.String(".sluice")
   String getWorkDir();

@@ -142,7 +142,7 @@ public class FlinkClusterIT {
     assertThat(counters.get("ReadSources_documents_read"), greaterThan(0L));
     assertThat(counters.get("EmbedChunks_chunks_embedded"), greaterThan(0L));
     assertThat(counters.get("PostgresWrite_documents_written"), greaterThan(0L));
-    assertThat(counters, hasKey("SkipSettled_documents_pending"));
+    assertThat(counters, hasKey("ClaimUnsettled_documents_claimed"));
     CLUSTER.cancel(job);
     cancelled.get(2, TimeUnit.MINUTES);
     long storedBeforeCancel = stored(second);

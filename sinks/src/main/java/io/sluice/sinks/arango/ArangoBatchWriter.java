@@ -8,10 +8,12 @@ import com.arangodb.entity.ErrorEntity;
 import com.arangodb.entity.MultiDocumentEntity;
 import com.arangodb.model.DocumentCreateOptions;
 import com.arangodb.model.OverwriteMode;
+import io.sluice.sinks.core.BatchWriter;
 import io.sluice.transforms.model.DocumentRecord;
 import io.sluice.transforms.model.Failure;
 import io.sluice.transforms.model.FailureClass;
 import io.sluice.transforms.model.Stage;
+import io.sluice.transforms.retry.RetryPolicy;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +25,6 @@ import java.util.Set;
 import java.util.function.Function;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.util.BackOff;
 
 /**
  * Writes a batch of documents to ArangoDB in an order that makes a half-written document
@@ -31,12 +32,16 @@ import org.apache.beam.sdk.util.BackOff;
  * (marked complete), each only for documents whose earlier rows all landed.
  *
  * <p>Writes replace ({@code overwriteMode=replace}), so a replay rewrites the same keys. Errors of
- * a whole request (503s the driver gave up on, timeouts, a connection cut mid-answer) and
- * write-write conflicts of single items (1200) are retried with exponential backoff; any other
- * per-item error, which ArangoDB reports inside a successful answer and the driver does not
- * throw for, fails its document with the error number and message.
+ * a whole request and of single items, which ArangoDB reports inside a successful answer and the
+ * driver does not throw for, are classified by {@link ArangoErrors}: transient ones (a 503 the
+ * driver gave up on, a timeout, a write-write conflict) are retried under the {@link
+ * RetryPolicy}; any other fails its document with the error number and message. The client is
+ * the JVM's shared one ({@link ArangoClients}).
  */
-final class ArangoBatchWriter {
+final class ArangoBatchWriter implements BatchWriter<DocumentRecord> {
+  /** Why a document could not be written. */
+  private record Refusal(FailureClass failureClass, String reason) {}
+
   private static final DocumentCreateOptions REPLACE =
       new DocumentCreateOptions().overwriteMode(OverwriteMode.replace).silent(false);
   private static final DocumentCreateOptions REPLACE_RETURNING_OLD =
@@ -44,7 +49,7 @@ final class ArangoBatchWriter {
   @SuppressWarnings("unchecked")
   private static final Class<Map<String, Object>> ROW = (Class<Map<String, Object>>) (Class<?>) Map.class;
 
-  private final Counter documentsWritten = Metrics.counter(ArangoWrite.class, "documents_written");
+  private final Counter verticesWritten = Metrics.counter(ArangoWrite.class, "vertices_written");
   private final Counter chunksWritten = Metrics.counter(ArangoWrite.class, "chunks_written");
   private final Counter edgesWritten = Metrics.counter(ArangoWrite.class, "edges_written");
   private final Counter requestsRetried = Metrics.counter(ArangoWrite.class, "requests_retried");
@@ -53,21 +58,43 @@ final class ArangoBatchWriter {
       Metrics.counter(ArangoWrite.class, "replaced_documents_removed");
   private final Counter staleLeft = Metrics.counter(ArangoWrite.class, "stale_documents_left");
 
+  private final ArangoClients.Lease client;
   private final ArangoDatabase database;
   private final String indexVersion;
   private final String model;
-  private final ArangoRetry retry;
+  private final RetryPolicy retry;
 
-  ArangoBatchWriter(ArangoDatabase database, String indexVersion, String model, int maxRetries) {
-    this.database = database;
+  /** Leases the JVM's client and creates what is missing of the graph. */
+  ArangoBatchWriter(ArangoConfig config, String indexVersion, String model, RetryPolicy retry)
+      throws InterruptedException {
+    this.client = ArangoClients.lease(config);
     this.indexVersion = indexVersion;
     this.model = model;
-    this.retry = new ArangoRetry(maxRetries, requestsRetried);
+    this.retry = retry;
+    try {
+      this.database = call("create the graph in " + config.url(),
+          () -> ArangoGraph.ensure(client.client(), config));
+    } catch (RuntimeException | InterruptedException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  private <T> T call(String what, RetryPolicy.Attempt<T, ArangoDBException> request)
+      throws InterruptedException {
+    return retry.call("ArangoDB: " + what, request, ArangoDBException.class,
+        ArangoErrors::isTransient, requestsRetried);
   }
 
   /** Writes the batch; returns a failure for every document that could not be written whole. */
-  List<Failure> write(List<DocumentRecord> batch) throws InterruptedException {
-    Map<String, String> failed = new LinkedHashMap<>();
+  @Override
+  public Map<Integer, Failure> write(List<DocumentRecord> batch) throws InterruptedException {
+    Map<String, Refusal> failed = new LinkedHashMap<>();
     Map<String, DocumentRecord> byDocId = new LinkedHashMap<>();
     batch.forEach(document -> byDocId.putIfAbsent(document.source().docId(), document));
 
@@ -79,16 +106,17 @@ final class ArangoBatchWriter {
         edgesWritten);
     writeRows(ArangoGraph.DOCUMENTS, byDocId.values(),
         document -> List.of(ArangoRecords.documentVertex(document, indexVersion)), failed,
-        documentsWritten);
+        verticesWritten);
 
     removeReplacedDocuments(batch, failed);
 
-    List<Failure> failures = new ArrayList<>();
-    for (DocumentRecord document : batch) {
-      String reason = failed.get(document.source().docId());
-      if (reason != null) {
-        failures.add(Failure.of(document.source(), Stage.STORE, FailureClass.IO_ERROR,
-            "cannot store in ArangoDB: " + reason));
+    Map<Integer, Failure> failures = new HashMap<>();
+    for (int i = 0; i < batch.size(); i++) {
+      DocumentRecord document = batch.get(i);
+      Refusal refusal = failed.get(document.source().docId());
+      if (refusal != null) {
+        failures.put(i, Failure.of(document.source(), Stage.STORE, refusal.failureClass(),
+            "cannot store in ArangoDB: " + refusal.reason()));
       }
     }
     return failures;
@@ -100,7 +128,7 @@ final class ArangoBatchWriter {
    * chunks do not outlive their source. A removal that keeps failing leaves the old document in
    * place (counted in {@code stale_documents_left}); the new one is complete either way.
    */
-  private void removeReplacedDocuments(List<DocumentRecord> batch, Map<String, String> failed)
+  private void removeReplacedDocuments(List<DocumentRecord> batch, Map<String, Refusal> failed)
       throws InterruptedException {
     List<Map<String, Object>> sources = new ArrayList<>();
     Set<String> current = new HashSet<>();
@@ -115,7 +143,7 @@ final class ArangoBatchWriter {
     }
     Set<String> replaced = new HashSet<>();
     try {
-      for (DocumentCreateEntity<Map<String, Object>> written : retry.call(() -> database
+      for (DocumentCreateEntity<Map<String, Object>> written : call("point sources", () -> database
           .collection(ArangoGraph.SOURCES).insertDocuments(sources, REPLACE_RETURNING_OLD, ROW)
           .getDocuments())) {
         Map<String, Object> old = written.getOld();
@@ -125,8 +153,8 @@ final class ArangoBatchWriter {
         }
       }
       for (String docId : replaced) {
-        if (retry.call(() -> !referenced(docId))) {
-          retry.call(() -> {
+        if (call("look for holders of " + docId, () -> !referenced(docId))) {
+          call("remove " + docId, () -> {
             removeAll(docId);
             return null;
           });
@@ -166,7 +194,7 @@ final class ArangoBatchWriter {
    * whose rows failed for good.
    */
   private void writeRows(String collection, Iterable<DocumentRecord> documents,
-      Function<DocumentRecord, List<Map<String, Object>>> rowsOf, Map<String, String> failed,
+      Function<DocumentRecord, List<Map<String, Object>>> rowsOf, Map<String, Refusal> failed,
       Counter written) throws InterruptedException {
     List<Map<String, Object>> rows = new ArrayList<>();
     Map<String, String> owner = new HashMap<>();
@@ -178,24 +206,28 @@ final class ArangoBatchWriter {
         }
       }
     }
-    BackOff conflicts = retry.attempts();
+    RetryPolicy.Attempts itemRetries =
+        retry.attempts("ArangoDB: items of " + collection, requestsRetried);
     while (!rows.isEmpty()) {
       List<Map<String, Object>> sending = rows;
       MultiDocumentEntity<DocumentCreateEntity<Map<String, Object>>> answer;
       try {
-        answer = retry.call(
+        answer = call("write " + collection,
             () -> database.collection(collection).insertDocuments(sending, REPLACE, ROW));
       } catch (ArangoDBException e) {
-        rows.forEach(row -> failed.putIfAbsent(owner.get((String) row.get("_key")),
-            describe(e)));
+        Refusal refusal = new Refusal(ArangoErrors.classify(e), describe(e));
+        rows.forEach(row -> failed.putIfAbsent(owner.get((String) row.get("_key")), refusal));
         itemsFailed.inc(rows.size());
         return;
       }
       written.inc(answer.getDocuments().size());
-      rows = retryableRows(rows, answer, owner, failed);
-      if (!rows.isEmpty() && !retry.waitForNext(conflicts)) {
-        rows.forEach(row -> failed.putIfAbsent(owner.get((String) row.get("_key")),
-            "write-write conflict persisted after retries"));
+      Map<Map<String, Object>, Refusal> transientItems = new java.util.IdentityHashMap<>();
+      rows = retryableRows(rows, answer, owner, failed, transientItems);
+      if (!rows.isEmpty() && !itemRetries.waitBeforeNext(rows.size() + " items failed"
+          + " transiently, the first with " + transientItems.get(rows.get(0)).reason())) {
+        transientItems.forEach((row, refusal) ->
+            failed.putIfAbsent(owner.get((String) row.get("_key")), new Refusal(
+                refusal.failureClass(), refusal.reason() + ", still after retries")));
         itemsFailed.inc(rows.size());
         return;
       }
@@ -203,22 +235,26 @@ final class ArangoBatchWriter {
   }
 
   /**
-   * The rows to send again: those that hit a write-write conflict. Other per-item errors fail
-   * their document. The answer lists items in request order, errors in place.
+   * The rows to send again: those whose error is transient (a write-write conflict), each with
+   * why in {@code transientItems}. Other per-item errors fail their document. The answer lists
+   * items in request order, errors in place.
    */
   private List<Map<String, Object>> retryableRows(List<Map<String, Object>> rows,
       MultiDocumentEntity<DocumentCreateEntity<Map<String, Object>>> answer,
-      Map<String, String> owner, Map<String, String> failed) {
+      Map<String, String> owner, Map<String, Refusal> failed,
+      Map<Map<String, Object>, Refusal> transientItems) {
     List<Map<String, Object>> again = new ArrayList<>();
     List<Object> items = answer.getDocumentsAndErrors();
     for (int i = 0; i < items.size() && i < rows.size(); i++) {
       if (items.get(i) instanceof ErrorEntity error) {
-        if (error.getErrorNum() == ArangoRetry.WRITE_WRITE_CONFLICT) {
+        Refusal refusal = new Refusal(ArangoErrors.classify(error.getCode(), error.getErrorNum()),
+            "error " + error.getErrorNum() + ": " + error.getErrorMessage());
+        if (refusal.failureClass().retryable()) {
           again.add(rows.get(i));
+          transientItems.put(rows.get(i), refusal);
         } else {
           itemsFailed.inc();
-          failed.putIfAbsent(owner.get((String) rows.get(i).get("_key")),
-              "error " + error.getErrorNum() + ": " + error.getErrorMessage());
+          failed.putIfAbsent(owner.get((String) rows.get(i).get("_key")), refusal);
         }
       }
     }

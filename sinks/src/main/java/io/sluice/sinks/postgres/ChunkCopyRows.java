@@ -37,6 +37,10 @@ public final class ChunkCopyRows {
     return this;
   }
 
+  public boolean isEmpty() {
+    return chunks.rows() == 0;
+  }
+
   /** Copies the rows into the two tables; returns how many rows they took together. */
   public long copyInto(Connection connection, String chunkTable, String vectorTable)
       throws SQLException {

@@ -7,11 +7,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * The run every written row is attributed to, the index version its vectors belong to (a run that
  * writes no vectors, a backfill, has none), and how it treats documents that failed before: a
- * document that failed the same retryable way in {@code quarantineAfter} runs is quarantined and
- * skipped, unless the run is told to {@code retryQuarantined}.
+ * document that failed in a way no retry can change is settled, unless the run is told to
+ * {@code retryFailed}; one that failed the same retryable way in {@code quarantineAfter} runs is
+ * quarantined and skipped, unless the run is told to {@code retryQuarantined}.
  */
 public record RunContext(String runId, @Nullable IndexVersion indexVersion, int quarantineAfter,
-    boolean retryQuarantined) implements Serializable {
+    boolean retryQuarantined, boolean retryFailed) implements Serializable {
   public static final int DEFAULT_QUARANTINE_AFTER = 3;
 
   public RunContext {
@@ -25,7 +26,7 @@ public record RunContext(String runId, @Nullable IndexVersion indexVersion, int 
   }
 
   public RunContext(String runId, @Nullable IndexVersion indexVersion) {
-    this(runId, indexVersion, DEFAULT_QUARANTINE_AFTER, false);
+    this(runId, indexVersion, DEFAULT_QUARANTINE_AFTER, false, false);
   }
 
   /** A run that writes no vectors. */
@@ -34,10 +35,19 @@ public record RunContext(String runId, @Nullable IndexVersion indexVersion, int 
   }
 
   public RunContext withQuarantine(int afterRuns, boolean retry) {
-    return new RunContext(runId, indexVersion, afterRuns, retry);
+    return new RunContext(runId, indexVersion, afterRuns, retry, retryFailed);
   }
 
-  public @Nullable String pipelineRunId() {
+  /** Whether documents settled by a failure no retry could help are tried again. */
+  public RunContext withRetryFailed(boolean retry) {
+    return new RunContext(runId, indexVersion, quarantineAfter, retryQuarantined, retry);
+  }
+
+  /**
+   * The id of the index version, stored in the schema's {@code pipeline_run_id} columns; null
+   * for a run without one.
+   */
+  public @Nullable String indexVersionId() {
     return indexVersion == null ? null : indexVersion.id();
   }
 }

@@ -10,6 +10,7 @@ import io.sluice.testing.arango.ArangoStandIn;
 import io.sluice.transforms.model.Chunk;
 import io.sluice.transforms.model.DocumentRecord;
 import io.sluice.transforms.model.Failure;
+import io.sluice.transforms.model.FailureClass;
 import io.sluice.transforms.model.Stage;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,6 +146,8 @@ public class ArangoWriteTest {
     assertThat(failures.get(0).sourceUri(), equalTo("file:///long.pdf"));
     assertThat(failures.get(0).stage(), equalTo(Stage.STORE));
     assertThat(failures.get(0).message(), containsString("error 1221"));
+    assertThat("settles the document", failures.get(0).failureClass(),
+        equalTo(FailureClass.REFUSED));
     assertThat(keys(ArangoGraph.DOCUMENTS), equalTo(Set.of(SHORT.source().docId())));
   }
 }

@@ -7,12 +7,15 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 
+import io.sluice.sinks.ledger.ClaimUnsettled;
+import io.sluice.sinks.ledger.DocumentLedger;
 import io.sluice.testing.TestDatabases;
 import io.sluice.transforms.model.Failure;
 import io.sluice.transforms.model.FailureClass;
 import io.sluice.transforms.model.Source;
 import io.sluice.transforms.model.SourceDocument;
 import io.sluice.transforms.model.Stage;
+import io.sluice.transforms.retry.RetryPolicy;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.List;
@@ -32,17 +35,18 @@ public class LedgerClaimsTest {
   private static final Source SLOW = Fixtures.source("file:///slow.pdf", "slow");
 
   private interface Work {
-    void on(IngestRepository repository, java.sql.Connection connection) throws SQLException;
+    void on(DocumentLedger ledger, java.sql.Connection connection) throws SQLException;
   }
 
   private static void inRun(DatabaseConfig database, RunContext run, Work work)
       throws Exception {
     try (RetryingConnection connection =
-        new RetryingConnection(database, 0, Metrics.counter("test", "retries"))) {
-      IngestRepository repository = new IngestRepository(run, 10);
+        new RetryingConnection(database, RetryPolicy.DEFAULT.withMaxRetries(0),
+            Metrics.counter("test", "retries"))) {
+      DocumentLedger ledger = new DocumentLedger(run);
       connection.inTransaction(c -> {
-        repository.registerIndexVersion(c);
-        work.on(repository, c);
+        IndexVersions.register(c, run.indexVersion());
+        work.on(ledger, c);
         return null;
       });
     }
@@ -51,9 +55,11 @@ public class LedgerClaimsTest {
   /** A run that claims the slow document and fails it with {@code failureClass}. */
   private static void failSlow(DatabaseConfig database, String runId, FailureClass failureClass)
       throws Exception {
-    inRun(database, Fixtures.run(runId), (repository, c) -> {
-      repository.claim(c, SLOW.docId());
-      repository.writeFailure(c, Failure.of(SLOW, Stage.EXTRACT, failureClass, "too slow"));
+    RunContext run = Fixtures.run(runId);
+    inRun(database, run, (ledger, c) -> {
+      ledger.claim(c, SLOW.docId());
+      new DeadLetters(run).write(c, List.of(Failure.of(SLOW, Stage.EXTRACT, failureClass,
+          "too slow")));
     });
   }
 
@@ -64,7 +70,7 @@ public class LedgerClaimsTest {
 
   private static boolean settledFor(DatabaseConfig database, RunContext run) throws Exception {
     boolean[] settled = new boolean[1];
-    inRun(database, run, (repository, c) -> settled[0] = repository.isSettled(c, SLOW.docId()));
+    inRun(database, run, (ledger, c) -> settled[0] = ledger.isSettled(c, SLOW.docId()));
     return settled[0];
   }
 
@@ -112,19 +118,19 @@ public class LedgerClaimsTest {
         "new".getBytes(StandardCharsets.UTF_8));
     // Run 1 claims the document and dies before finishing it.
     inRun(database, Fixtures.run("run-1"),
-        (repository, c) -> assertThat(repository.claim(c, fresh.source().docId()), is(false)));
+        (ledger, c) -> assertThat(ledger.claim(c, fresh.source().docId()), is(false)));
     assertThat(text(database, "SELECT status || ' ' || run_id FROM workflow.document_stages"),
         equalTo("in_progress run-1"));
 
     pipeline.apply(Create.of(List.of(fresh)))
-        .apply(PostgresIO.skipSettled().withDatabase(database).withRun(Fixtures.run("run-2")));
+        .apply(PostgresIO.claimUnsettled().withDatabase(database).withRun(Fixtures.run("run-2")));
     PipelineResult result = pipeline.run();
     result.waitUntilFinish();
 
     assertThat(text(database, "SELECT status || ' ' || run_id FROM workflow.document_stages"),
         equalTo("in_progress run-2"));
     assertThat(result.metrics().queryMetrics(MetricsFilter.builder()
-            .addNameFilter(MetricNameFilter.named(SkipSettled.class, "documents_redone")).build())
+            .addNameFilter(MetricNameFilter.named(ClaimUnsettled.class, "documents_redone")).build())
         .getCounters().iterator().next().getCommitted(), equalTo(1L));
     assertThat("a claim is not a document", count(database,
         "SELECT count(*) FROM ingestion.documents"), equalTo(0L));

@@ -63,6 +63,7 @@ public class LegacyWriteTest {
     Pipeline run = Pipeline.create(TestPipeline.testingPipelineOptions());
     run.apply(Create.of(records))
         .apply(LegacyWrite.create().withDatabase(database).withBatchSize(batchSize))
+        .failures()
         .apply(PostgresIO.writeFailures().withDatabase(database)
             .withRun(RunContext.withoutIndex(runId)));
     PipelineResult result = run.run();
@@ -121,7 +122,7 @@ public class LegacyWriteTest {
 
     assertThat(outcome.failures().size(), equalTo(1));
     assertThat(outcome.failures().get(0),
-        startsWith(GROUP + "/id=2 invalid cannot store in PostgreSQL"));
+        startsWith(GROUP + "/id=2 refused cannot store in PostgreSQL"));
     assertThat(count(database, "SELECT count(*) FROM observability.token_usage"), equalTo(2L));
   }
 

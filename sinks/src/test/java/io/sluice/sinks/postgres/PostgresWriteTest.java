@@ -21,6 +21,9 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
@@ -40,7 +43,8 @@ public class PostgresWriteTest {
     Pipeline run = Pipeline.create(TestPipeline.testingPipelineOptions());
     PCollection<Failure> failures = run.apply(Create.of(documents))
         .apply(PostgresIO.writeDocuments().withDatabase(database).withRun(Fixtures.run(runId))
-            .withBatchSize(3));
+            .withBatchSize(3))
+        .failures();
     PAssert.that(failures).empty();
     run.run().waitUntilFinish();
   }
@@ -127,22 +131,36 @@ public class PostgresWriteTest {
         equalTo(4L));
   }
 
+  /**
+   * One transaction holds the batch; the database refuses one document of it for good, so the
+   * batch is written again document by document: the refused one is one {@code refused} failure,
+   * the others land.
+   */
   @Test
-  public void aDocumentTheDatabaseRefusesComesOutAsAStoreFailure() {
+  public void aDocumentTheDatabaseRefusesComesOutAsAStoreFailureAndTheBatchLands() {
     DocumentRecord good = Fixtures.document("file:///good.pdf", "good", 1);
     Chunk chunk = good.chunks().get(0);
     Chunk impossible = new Chunk(chunk.chunkId(), chunk.page(), chunk.ordinal(), 10, 5,
         chunk.tokenCount(), chunk.text(), chunk.textSha256(), chunk.embedding());
     DocumentRecord refused = good.withChunks(List.of(impossible));
+    DocumentRecord other = Fixtures.document("file:///other.pdf", "other", 2);
+    DocumentRecord third = Fixtures.document("file:///third.pdf", "third", 3);
 
-    PCollection<Failure> failures = pipeline.apply(Create.of(List.of(refused)))
-        .apply(PostgresIO.writeDocuments().withDatabase(database).withRun(Fixtures.run("run-1")));
-    PAssert.that(failures).satisfies(found -> {
+    WithFailures.Result<PCollection<DocumentRecord>, Failure> stored = pipeline
+        .apply(Create.of(List.of(other, refused, third)))
+        .apply(PostgresIO.writeDocuments().withDatabase(database).withRun(Fixtures.run("run-1"))
+            .withBatchDocuments(10));
+    PAssert.that(stored.output().apply(MapElements.into(TypeDescriptors.strings())
+        .via(document -> document.source().uri())))
+        .containsInAnyOrder("file:///other.pdf", "file:///third.pdf");
+    PAssert.that(stored.failures()).satisfies(found -> {
       List<Failure> all = StreamSupport.stream(found.spliterator(), false).toList();
       assertThat(all.size(), equalTo(1));
       assertThat(all.get(0).stage(), equalTo(Stage.STORE));
+      assertThat(all.get(0).failureClass(), equalTo(FailureClass.REFUSED));
       assertThat(all.get(0).sourceUri(), equalTo("file:///good.pdf"));
       assertThat(all.get(0).message(), containsString("chunks_check"));
+      assertThat(all.get(0).message(), containsString("SQLSTATE 23514"));
       return null;
     });
     pipeline.run().waitUntilFinish();

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.Assert.assertThrows;
 
 import io.sluice.testing.TestDatabases;
+import io.sluice.transforms.retry.RetryPolicy;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,7 +18,8 @@ public class RetryingConnectionTest {
   public void aKilledConnectionIsReplacedAndTheTransactionRetried() throws Exception {
     DatabaseConfig database = TestDatabases.fresh();
     try (RetryingConnection connection =
-        new RetryingConnection(database, 3, Metrics.counter("test", "retries"))) {
+        new RetryingConnection(database, RetryPolicy.DEFAULT.withMaxRetries(3),
+            Metrics.counter("test", "retries"))) {
       int firstBackend = connection.inTransaction(RetryingConnectionTest::backendPid);
       // What a PostgreSQL restart or an operator's pg_terminate_backend does to a live session.
       TestDatabases.execute(database, "SELECT pg_terminate_backend(" + firstBackend + ")");
@@ -35,7 +37,8 @@ public class RetryingConnectionTest {
   public void aPermanentErrorIsNotRetried() throws Exception {
     DatabaseConfig database = TestDatabases.fresh();
     try (RetryingConnection connection =
-        new RetryingConnection(database, 3, Metrics.counter("test", "retries"))) {
+        new RetryingConnection(database, RetryPolicy.DEFAULT.withMaxRetries(3),
+            Metrics.counter("test", "retries"))) {
       AtomicInteger attempts = new AtomicInteger();
       SQLException error = assertThrows(SQLException.class, () -> connection.inTransaction(c -> {
         attempts.incrementAndGet();

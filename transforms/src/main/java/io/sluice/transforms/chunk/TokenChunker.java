@@ -16,7 +16,7 @@ import java.util.List;
  *
  * <p>The document text is the page texts joined by a form feed; offsets are UTF-16 positions in it.
  */
-public final class TokenChunker {
+public final class TokenChunker implements Chunker {
   public static final String PAGE_SEPARATOR = "\f";
 
   private final ChunkingSettings settings;
@@ -27,6 +27,7 @@ public final class TokenChunker {
     this.tokenizer = ModelTokenizer.of(settings.model());
   }
 
+  @Override
   public List<Chunk> chunk(String docId, List<String> pageTexts) {
     int[] pageStarts = new int[pageTexts.size()];
     for (int page = 1; page < pageTexts.size(); page++) {

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * and closes the model. On a Flink TaskManager each job has a class loader of its own, and
  * threads left running would keep a finished job's classes and model in memory for ever.
  */
-public final class SentenceEmbedder implements AutoCloseable {
+public final class SentenceEmbedder implements Embedder {
   private static final Map<ModelSpec, SentenceEmbedder> LOADED = new HashMap<>();
   private static final Logger LOG = LoggerFactory.getLogger(SentenceEmbedder.class);
   private static final Duration STOP_WAIT = Duration.ofSeconds(30);
@@ -73,6 +73,17 @@ public final class SentenceEmbedder implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
+  }
+
+  /** Opens {@link #acquire} on the worker: the factory {@link EmbedChunks} uses by default. */
+  public static Embedder.Factory factory(ModelSpec spec, int threads) {
+    if (spec == null) {
+      throw new IllegalArgumentException("model must not be null");
+    }
+    if (threads <= 0) {
+      throw new IllegalArgumentException("threads must be positive, got " + threads);
+    }
+    return () -> acquire(spec, threads);
   }
 
   /**
@@ -139,6 +150,7 @@ public final class SentenceEmbedder implements AutoCloseable {
   }
 
   /** One vector per text, in order, computed in parallel. */
+  @Override
   public List<float[]> embedAll(List<String> texts) {
     List<Future<float[]>> pending = new ArrayList<>(texts.size());
     for (String text : texts) {

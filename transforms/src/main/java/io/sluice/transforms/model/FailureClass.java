@@ -20,6 +20,16 @@ public enum FailureClass {
    * run that gave up; the document keeps the class it failed with.
    */
   QUARANTINED("quarantined", false),
+  /**
+   * A store refused the record for good: a constraint, a value it cannot hold, an item ArangoDB
+   * rejects. Settles the document until a run asks for failed documents to be retried.
+   */
+  REFUSED("refused", false),
+  /**
+   * A stage threw what it did not anticipate (a defect, a model that failed on this input): tried
+   * again by later runs, and quarantined when it keeps happening.
+   */
+  UNEXPECTED("unexpected", true),
   TIMEOUT("timeout", true),
   IO_ERROR("io_error", true);
 

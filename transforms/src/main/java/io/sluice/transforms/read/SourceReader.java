@@ -6,23 +6,22 @@ import io.sluice.transforms.model.FailureClass;
 import io.sluice.transforms.model.Source;
 import io.sluice.transforms.model.SourceDocument;
 import io.sluice.transforms.model.Stage;
+import io.sluice.transforms.retry.RetryPolicy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.beam.sdk.util.BackOff;
-import org.apache.beam.sdk.util.BackOffUtils;
-import org.apache.beam.sdk.util.FluentBackoff;
-import org.apache.beam.sdk.util.Sleeper;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.commons.compress.archivers.zip.UnsupportedZipFeatureException;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.apache.commons.io.input.CloseShieldInputStream;
-import org.joda.time.Duration;
 
 /**
  * Turns one matched file into documents and failures. A ZIP archive is streamed entry by entry
@@ -38,10 +37,9 @@ final class SourceReader {
 
   private static final int BUFFER = 64 * 1024;
   /** Re-reads of a file after its store failed: about a minute in all before it is an io_error. */
-  private static final FluentBackoff READ_RETRIES = FluentBackoff.DEFAULT
-      .withMaxRetries(6)
-      .withInitialBackoff(Duration.standardSeconds(1))
-      .withMaxBackoff(Duration.standardSeconds(15));
+  private static final RetryPolicy READ_RETRIES =
+      new RetryPolicy(6, Duration.ofSeconds(1), Duration.ofSeconds(15));
+  private static final Counter REREADS = Metrics.counter(ReadSources.class, "sources_reread");
 
   private final ReadLimits limits;
 
@@ -60,7 +58,7 @@ final class SourceReader {
               "file is " + sizeBytes + " bytes, above the limit of " + limits.maxDocumentBytes()));
       return;
     }
-    BackOff attempts = READ_RETRIES.backoff();
+    RetryPolicy.Attempts attempts = READ_RETRIES.attempts("read " + uri, REREADS);
     while (true) {
       try (InputStream in = new SourceStream(opener.open())) {
         if (isArchiveName(uri)) {
@@ -78,7 +76,7 @@ final class SourceReader {
         // again from the start, so an object store that restarts costs time, not the document.
         // Members of an archive read before the failure are emitted again; the sinks are
         // idempotent.
-        if (!waitBeforeRetry(attempts)) {
+        if (!waitBeforeRetry(attempts, e)) {
           out.failure(
               Failure.ofUri(uri, Stage.READ, FailureClass.IO_ERROR, "cannot read source: " + e));
           return;
@@ -87,9 +85,9 @@ final class SourceReader {
     }
   }
 
-  private static boolean waitBeforeRetry(BackOff attempts) {
+  private static boolean waitBeforeRetry(RetryPolicy.Attempts attempts, IOException cause) {
     try {
-      return BackOffUtils.next(Sleeper.DEFAULT, attempts);
+      return attempts.waitBeforeNext(cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;

@@ -1,5 +1,6 @@
 package io.sluice.sinks.postgres;
 
+import io.sluice.sinks.ledger.ClaimUnsettled;
 import io.sluice.testing.TestDatabases;
 import io.sluice.transforms.model.DocumentRecord;
 import io.sluice.transforms.model.Failure;
@@ -7,6 +8,7 @@ import io.sluice.transforms.model.FailureClass;
 import io.sluice.transforms.model.Source;
 import io.sluice.transforms.model.SourceDocument;
 import io.sluice.transforms.model.Stage;
+import io.sluice.transforms.retry.RetryPolicy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.beam.sdk.testing.PAssert;
@@ -18,7 +20,7 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.Rule;
 import org.junit.Test;
 
-public class SkipSettledTest {
+public class ClaimUnsettledTest {
   @Rule public final transient TestPipeline pipeline = TestPipeline.create();
 
   private static SourceDocument bytesOf(String uri, String content) {
@@ -30,17 +32,18 @@ public class SkipSettledTest {
   public void storedAndPermanentlyFailedDocumentsAreSettledOthersPending() throws Exception {
     DatabaseConfig database = TestDatabases.fresh();
     RunContext earlier = Fixtures.run("run-1");
-    try (RetryingConnection connection = new RetryingConnection(database, 0,
+    try (RetryingConnection connection = new RetryingConnection(database,
+        RetryPolicy.DEFAULT.withMaxRetries(0),
         org.apache.beam.sdk.metrics.Metrics.counter("test", "retries"))) {
-      IngestRepository repository = new IngestRepository(earlier, 10);
       connection.inTransaction(c -> {
-        repository.registerIndexVersion(c);
+        IndexVersions.register(c, earlier.indexVersion());
         DocumentRecord stored = Fixtures.document("file:///stored.pdf", "stored", 2);
-        repository.writeDocument(c, stored);
+        new DocumentWrites(earlier).writeDocuments(c, List.of(stored));
         Source corrupt = Fixtures.source("file:///corrupt.pdf", "corrupt");
-        repository.writeFailure(c, Failure.of(corrupt, Stage.EXTRACT, FailureClass.CORRUPT, "bad"));
         Source slow = Fixtures.source("file:///slow.pdf", "slow");
-        repository.writeFailure(c, Failure.of(slow, Stage.EXTRACT, FailureClass.TIMEOUT, "slow"));
+        new DeadLetters(earlier).write(c, List.of(
+            Failure.of(corrupt, Stage.EXTRACT, FailureClass.CORRUPT, "bad"),
+            Failure.of(slow, Stage.EXTRACT, FailureClass.TIMEOUT, "slow")));
         return null;
       });
     }
@@ -51,11 +54,11 @@ public class SkipSettledTest {
             bytesOf("file:///corrupt.pdf", "corrupt"),
             bytesOf("file:///slow.pdf", "slow"),
             bytesOf("file:///new.pdf", "new"))))
-        .apply(PostgresIO.skipSettled().withDatabase(database).withRun(Fixtures.run("run-2")));
-    PAssert.that(ledger.get(SkipSettled.SETTLED).apply("Settled URIs",
+        .apply(PostgresIO.claimUnsettled().withDatabase(database).withRun(Fixtures.run("run-2")));
+    PAssert.that(ledger.get(ClaimUnsettled.SETTLED).apply("Settled URIs",
             MapElements.into(TypeDescriptors.strings()).via(Source::uri)))
         .containsInAnyOrder("file:///renamed-stored.pdf", "file:///corrupt.pdf");
-    PAssert.that(ledger.get(SkipSettled.PENDING).apply("Pending URIs",
+    PAssert.that(ledger.get(ClaimUnsettled.CLAIMED).apply("Pending URIs",
             MapElements.into(TypeDescriptors.strings()).via(d -> d.source().uri())))
         .containsInAnyOrder("file:///slow.pdf", "file:///new.pdf");
     pipeline.run().waitUntilFinish();

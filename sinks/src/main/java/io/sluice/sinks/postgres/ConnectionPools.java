@@ -1,0 +1,115 @@
+package io.sluice.sinks.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One HikariCP pool per database and class loader, shared by every DoFn that talks to that
+ * database in this JVM: the connections a worker holds are bounded by
+ * {@link ConnectionLimits#maxConnections()} whatever the parallelism. DoFns lease the pool at
+ * setup and give the lease back at teardown; the last lease closes the pool and, in a class loader
+ * of its own (a Flink job's), deregisters the PostgreSQL driver that loader registered, so that
+ * {@link java.sql.DriverManager} does not keep the finished job's classes alive.
+ *
+ * <p>Pool connections show as {@code sluice} in {@code pg_stat_activity}; the command line's
+ * own short connections as {@code sluice-cli}.
+ */
+final class ConnectionPools {
+  private static final Map<DatabaseConfig, Shared> POOLS = new HashMap<>();
+
+  private ConnectionPools() {}
+
+  /** A pool and how many leases hold it. */
+  private static final class Shared {
+    final HikariDataSource pool;
+    int leases;
+
+    Shared(HikariDataSource pool) {
+      this.pool = pool;
+    }
+  }
+
+  /** A DoFn's hold on its database's pool. */
+  static final class Lease implements AutoCloseable {
+    private final DatabaseConfig database;
+    private final HikariDataSource pool;
+    private boolean closed;
+
+    private Lease(DatabaseConfig database, HikariDataSource pool) {
+      this.database = database;
+      this.pool = pool;
+    }
+
+    /** A connection from the pool, in auto-commit off; closing it gives it back. */
+    Connection connection() throws SQLException {
+      Connection connection = pool.getConnection();
+      connection.setAutoCommit(false);
+      return connection;
+    }
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        release(database);
+      }
+    }
+  }
+
+  static synchronized Lease lease(DatabaseConfig database) {
+    Shared shared = POOLS.computeIfAbsent(database, d -> new Shared(open(d)));
+    shared.leases++;
+    return new Lease(database, shared.pool);
+  }
+
+  private static synchronized void release(DatabaseConfig database) {
+    Shared shared = POOLS.get(database);
+    if (shared == null || --shared.leases > 0) {
+      return;
+    }
+    POOLS.remove(database);
+    shared.pool.close();
+    boolean jobClassLoader =
+        ConnectionPools.class.getClassLoader() != ClassLoader.getSystemClassLoader();
+    if (POOLS.isEmpty() && jobClassLoader && org.postgresql.Driver.isRegistered()) {
+      try {
+        org.postgresql.Driver.deregister();
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot deregister the PostgreSQL driver", e);
+      }
+    }
+  }
+
+  private static HikariDataSource open(DatabaseConfig database) {
+    if (!org.postgresql.Driver.isRegistered()) {
+      try {
+        org.postgresql.Driver.register();
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot register the PostgreSQL driver", e);
+      }
+    }
+    ConnectionLimits limits = database.limits();
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("sluice " + database.maskedUrl());
+    config.setJdbcUrl(database.jdbcUrl());
+    config.setDriverClassName(org.postgresql.Driver.class.getName());
+    config.setDataSourceProperties(database.driverProperties("sluice"));
+    config.setMaximumPoolSize(limits.maxConnections());
+    // Connections open when first needed, so an idle DoFn costs the server nothing.
+    config.setMinimumIdle(0);
+    config.setIdleTimeout(60_000);
+    config.setAutoCommit(false);
+    // Waiting for a free connection: a statement's worth of time, then a transient error.
+    config.setConnectionTimeout(
+        Math.max(limits.connectTimeout().toMillis(), limits.statementTimeout().toMillis()));
+    config.setConnectionInitSql(
+        "SET statement_timeout = " + limits.statementTimeout().toMillis());
+    // The database may not be up yet; the first borrow, retried, finds out.
+    config.setInitializationFailTimeout(-1);
+    return new HikariDataSource(config);
+  }
+}

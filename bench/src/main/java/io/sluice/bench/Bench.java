@@ -3,9 +3,9 @@ package io.sluice.bench;
 import io.sluice.pipelines.cli.CliCommand;
 import io.sluice.pipelines.ingest.IngestOptions;
 import io.sluice.pipelines.ingest.IngestPipeline;
+import io.sluice.samples.EmbeddedPostgresServer;
 import io.sluice.samples.SampleCorpus;
 import io.sluice.sinks.postgres.DatabaseConfig;
-import io.sluice.sinks.postgres.EmbeddedPostgresServer;
 import io.sluice.sinks.postgres.RunContext;
 import io.sluice.sinks.postgres.SchemaMigrations;
 import io.sluice.transforms.chunk.ChunkingSettings;
@@ -114,7 +114,7 @@ public final class Bench {
       Rate copy = copyLimits.raw();
       row("COPY BINARY, unlogged, no keys", copy, "rows");
       row("COPY BINARY, logged, keys+indexes", copyLimits.durable(), "rows");
-      DatabaseConfig sinkDatabase = server.database("bench_sink");
+      DatabaseConfig sinkDatabase = new DatabaseConfig(server.jdbcUrl("bench_sink"));
       SchemaMigrations.migrate(sinkDatabase);
       Rate sink = SinkThroughput.write(sinkDatabase, stages.embedded(), sinkRun,
           defaults.getBatchDocuments(), defaults.getBatchSize());
@@ -175,7 +175,7 @@ public final class Bench {
 
   private static DatabaseConfig migrated(EmbeddedPostgresServer server, String name)
       throws Exception {
-    DatabaseConfig database = server.database(name);
+    DatabaseConfig database = new DatabaseConfig(server.jdbcUrl(name));
     SchemaMigrations.migrate(database);
     return database;
   }

@@ -1,7 +1,7 @@
 package io.sluice.testing;
 
 import io.sluice.sinks.postgres.DatabaseConfig;
-import io.sluice.sinks.postgres.EmbeddedPostgresServer;
+import io.sluice.samples.EmbeddedPostgresServer;
 import io.sluice.sinks.postgres.SchemaMigrations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +36,8 @@ public final class TestDatabases {
         }
       }));
     }
-    DatabaseConfig database = server.database("sluice_test_" + DATABASES.incrementAndGet());
+    DatabaseConfig database =
+        new DatabaseConfig(server.jdbcUrl("sluice_test_" + DATABASES.incrementAndGet()));
     SchemaMigrations.migrate(database);
     return database;
   }

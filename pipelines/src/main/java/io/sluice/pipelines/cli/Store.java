@@ -2,8 +2,8 @@ package io.sluice.pipelines.cli;
 
 import io.sluice.pipelines.ingest.StoreOptions;
 import io.sluice.pipelines.ingest.StoreSettings;
+import io.sluice.samples.EmbeddedPostgresServer;
 import io.sluice.sinks.postgres.DatabaseConfig;
-import io.sluice.sinks.postgres.EmbeddedPostgresServer;
 import io.sluice.sinks.postgres.SchemaMigrations;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,7 +38,7 @@ final class Store implements AutoCloseable {
     EmbeddedPostgresServer server = EmbeddedPostgresServer.start(data);
     try {
       DatabaseConfig database =
-          server.database().withLimits(StoreSettings.connectionLimits(options));
+          new DatabaseConfig(server.jdbcUrl(), StoreSettings.connectionLimits(options));
       SchemaMigrations.migrate(database);
       return new Store(database, server);
     } catch (RuntimeException e) {

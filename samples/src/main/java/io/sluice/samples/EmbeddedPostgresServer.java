@@ -1,4 +1,4 @@
-package io.sluice.sinks.postgres;
+package io.sluice.samples;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -9,7 +9,9 @@ import java.time.Duration;
 /**
  * A real PostgreSQL server started from the binaries bundled on the classpath, for the zero-setup
  * default and for tests. With a data directory the database survives between runs (so a second run
- * shows its documents skipped); without one it lives in a temporary directory.
+ * shows its documents skipped); without one it lives in a temporary directory. It answers with
+ * JDBC URLs; it lives beside the samples because, like them, only the CLI and the tests need it,
+ * never a Flink job.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
   private final EmbeddedPostgres postgres;
@@ -35,13 +37,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         .start());
   }
 
-  public DatabaseConfig database() {
-    return new DatabaseConfig(postgres.getJdbcUrl("postgres", "postgres"));
+  /** The JDBC URL of the server's {@code postgres} database. */
+  public String jdbcUrl() {
+    return postgres.getJdbcUrl("postgres", "postgres");
   }
 
-  /** A configuration for another database on this server, created when missing. */
-  public DatabaseConfig database(String name) throws java.sql.SQLException {
-    try (java.sql.Connection connection = database().connect();
+  /** The JDBC URL of another database on this server, created when missing. */
+  public String jdbcUrl(String name) throws java.sql.SQLException {
+    try (java.sql.Connection connection = java.sql.DriverManager.getConnection(jdbcUrl());
         java.sql.Statement statement = connection.createStatement();
         java.sql.ResultSet exists = statement.executeQuery(
             "SELECT 1 FROM pg_database WHERE datname = '" + name.replace("'", "''") + "'")) {
@@ -49,7 +52,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         statement.execute("CREATE DATABASE \"" + name.replace("\"", "\"\"") + "\"");
       }
     }
-    return new DatabaseConfig(postgres.getJdbcUrl("postgres", name));
+    return postgres.getJdbcUrl("postgres", name);
   }
 
   @Override

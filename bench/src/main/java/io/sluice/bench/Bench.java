@@ -23,17 +23,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.apache.commons.io.FileUtils;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.commons.io.FileUtils;
 
 /**
  * {@code ./sluice bench}: every stage alone, the pipeline end to end on the DirectRunner and on
  * Flink, and LangChain4j's ingestor doing the same job, all in one run on one corpus, then the
- * ratios between them, which drift far less than absolute times on a shared machine. The
- * pipeline runs are real {@code sluice ingest} commands measured from outside.
+ * ratios between them, which drift far less than absolute times on a shared machine. The pipeline
+ * runs are real {@code sluice ingest} commands measured from outside.
  */
 public final class Bench {
   /** The flags of {@code sluice bench}. */
@@ -49,9 +49,10 @@ public final class Bench {
 
     void setBenchDir(String value);
 
-    @Description("Also measure what a Flink cluster buys (P6): a stock cluster of one"
-        + " TaskManager pinned to one core at parallelism 1, then two pinned to a core each at"
-        + " parallelism 2. Also given as --flink-cluster.")
+    @Description(
+        "Also measure what a Flink cluster buys (P6): a stock cluster of one"
+            + " TaskManager pinned to one core at parallelism 1, then two pinned to a core each at"
+            + " parallelism 2. Also given as --flink-cluster.")
     @Default.Boolean(false)
     boolean getFlinkCluster();
 
@@ -79,11 +80,12 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     PipelineOptionsFactory.register(BenchOptions.class);
     // The issue that asked for P6 names the flag --flink-cluster; Beam's flags are camel case.
-    String[] flags = Arrays.stream(args)
-        .map(arg -> arg.equals("--flink-cluster") ? "--flinkCluster=true" : arg)
-        .toArray(String[]::new);
-    BenchOptions options = PipelineOptionsFactory.fromArgs(flags).withValidation()
-        .as(BenchOptions.class);
+    String[] flags =
+        Arrays.stream(args)
+            .map(arg -> arg.equals("--flink-cluster") ? "--flinkCluster=true" : arg)
+            .toArray(String[]::new);
+    BenchOptions options =
+        PipelineOptionsFactory.fromArgs(flags).withValidation().as(BenchOptions.class);
     new Bench(options, System.out).run();
     System.exit(0);
   }
@@ -94,14 +96,18 @@ public final class Bench {
     Path corpus = corpus();
     Path half = halfOf(corpus);
     List<SourceDocument> sources = pdfs(corpus);
-    out.printf("sluice bench · %s · corpus %s (%d PDFs, %.1f MB)%n", Machine.describe(), corpus,
-        sources.size(), sources.stream().mapToLong(s -> s.content().length).sum() / 1e6);
+    out.printf(
+        "sluice bench · %s · corpus %s (%d PDFs, %.1f MB)%n",
+        Machine.describe(),
+        corpus,
+        sources.size(),
+        sources.stream().mapToLong(s -> s.content().length).sum() / 1e6);
 
     IngestOptions defaults = PipelineOptionsFactory.create().as(IngestOptions.class);
     defaults.setRunId("bench-sink");
     RunContext sinkRun = IngestPipeline.runContext(defaults);
-    ChunkingSettings chunking = ChunkingSettings.defaults(ModelSpec.named(
-        defaults.getEmbeddingModel()));
+    ChunkingSettings chunking =
+        ChunkingSettings.defaults(ModelSpec.named(defaults.getEmbeddingModel()));
 
     try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startTemporary()) {
       out.println("\nstage limits (this JVM)");
@@ -109,23 +115,29 @@ public final class Bench {
       row("extraction, PDFBox, 1 thread", stages.extractionPages(), "pages");
       row("chunking", stages.chunking(), "chunks");
       row("embedding alone, " + stages.threads() + " threads", stages.embedding(), "chunks");
-      CopyBinary.Limits copyLimits = CopyBinary.measure(migrated(server, "bench_copy"),
-          stages.embedded(), sinkRun.indexVersionId());
+      CopyBinary.Limits copyLimits =
+          CopyBinary.measure(
+              migrated(server, "bench_copy"), stages.embedded(), sinkRun.indexVersionId());
       Rate copy = copyLimits.raw();
       row("COPY BINARY, unlogged, no keys", copy, "rows");
       row("COPY BINARY, logged, keys+indexes", copyLimits.durable(), "rows");
       DatabaseConfig sinkDatabase = new DatabaseConfig(server.jdbcUrl("bench_sink"));
       SchemaMigrations.migrate(sinkDatabase);
-      Rate sink = SinkThroughput.write(sinkDatabase, stages.embedded(), sinkRun,
-          defaults.getBatchDocuments(), defaults.getBatchSize());
+      Rate sink =
+          SinkThroughput.write(
+              sinkDatabase,
+              stages.embedded(),
+              sinkRun,
+              defaults.getBatchDocuments(),
+              defaults.getBatchSize());
       row("sluice PostgreSQL sink", sink, "rows");
 
       out.println("\npipeline (sluice ingest, each its own JVM, measured from outside)");
       DatabaseConfig direct = migrated(server, "bench_direct");
       PipelineRun first = ingest("direct first run", corpus, direct, "first");
       PipelineRun again = ingest("direct unchanged re-run", corpus, direct, "rerun");
-      PipelineRun halfRun = ingest("direct, half the corpus", half, migrated(server,
-          "bench_half"), "half");
+      PipelineRun halfRun =
+          ingest("direct, half the corpus", half, migrated(server, "bench_half"), "half");
       ClusterScaling.Run oneCore = null;
       ClusterScaling.Run twoCores = null;
       if (options.getFlinkCluster()) {
@@ -134,42 +146,71 @@ public final class Bench {
         twoCores = cluster(scaling, 2, corpus, migrated(server, "bench_cluster2"));
       }
       MeasuredProcess.Result peer = peer(corpus);
-      MeasuredProcess.Result cold = MeasuredProcess.run(CliCommand.of(jobJar, List.of("-Xmx2g"),
-          List.of("ingest", "--workDir=" + benchDir.resolve("cold"))), root, RUN_LIMIT);
-      out.printf("  %-34s %8.1f s   (generated samples, embedded PostgreSQL started)%n",
+      MeasuredProcess.Result cold =
+          MeasuredProcess.run(
+              CliCommand.of(
+                  jobJar,
+                  List.of("-Xmx2g"),
+                  List.of("ingest", "--workDir=" + benchDir.resolve("cold"))),
+              root,
+              RUN_LIMIT);
+      out.printf(
+          "  %-34s %8.1f s   (generated samples, embedded PostgreSQL started)%n",
           "cold ./sluice ingest", cold.wallSeconds());
 
       out.println("\nratios");
-      ratio("P1", first.chunksPerSecond() / stages.embedding().perSecond(),
+      ratio(
+          "P1",
+          first.chunksPerSecond() / stages.embedding().perSecond(),
           "end-to-end chunks/s ÷ embedding alone (goal ≥ 0.90)");
-      ratio("P2", peer.wallSeconds() / first.process().wallSeconds(),
+      ratio(
+          "P2",
+          peer.wallSeconds() / first.process().wallSeconds(),
           "LangChain4j wall ÷ sluice wall, same PDFs (goal ≥ 2.0)");
-      ratio("P3", sink.perSecond() / copyLimits.durable().perSecond(),
+      ratio(
+          "P3",
+          sink.perSecond() / copyLimits.durable().perSecond(),
           "sink rows/s ÷ COPY BINARY rows/s into logged tables with keys (goal ≥ 0.80); into"
-              + " unlogged scratch tables: " + String.format(Locale.ROOT, "%.3f",
-              sink.perSecond() / copy.perSecond()));
-      ratio("P4", again.pipelineSeconds() / first.pipelineSeconds(), "unchanged re-run ÷ first"
-          + " run, pipeline time; " + again.chunksEmbedded() + " embeddings (goal ≤ 0.05)");
+              + " unlogged scratch tables: "
+              + String.format(Locale.ROOT, "%.3f", sink.perSecond() / copy.perSecond()));
+      ratio(
+          "P4",
+          again.pipelineSeconds() / first.pipelineSeconds(),
+          "unchanged re-run ÷ first"
+              + " run, pipeline time; "
+              + again.chunksEmbedded()
+              + " embeddings (goal ≤ 0.05)");
       if (oneCore != null) {
-        ratio("P6", twoCores.chunksPerSecond() / oneCore.chunksPerSecond(),
+        ratio(
+            "P6",
+            twoCores.chunksPerSecond() / oneCore.chunksPerSecond(),
             "Flink cluster, 2 TaskManagers on a core each at parallelism 2 ÷ 1 on one core at"
                 + " parallelism 1, chunks/s (goal ≥ 1.8)");
       }
       ratio("P8", cold.wallSeconds(), "cold ./sluice ingest of the samples, seconds (goal ≤ 30)");
-      ratio("RSS_MIB", first.process().peakRssMiB(), "peak RSS of the whole corpus run, MiB"
-          + " (goal ≤ 1536; half the corpus: " + Math.round(halfRun.process().peakRssMiB())
-          + ")");
+      ratio(
+          "RSS_MIB",
+          first.process().peakRssMiB(),
+          "peak RSS of the whole corpus run, MiB"
+              + " (goal ≤ 1536; half the corpus: "
+              + Math.round(halfRun.process().peakRssMiB())
+              + ")");
     }
   }
 
-  private ClusterScaling.Run cluster(ClusterScaling scaling, int taskManagers, Path corpus,
-      DatabaseConfig database) throws Exception {
-    ClusterScaling.Run run = scaling.measure(taskManagers, corpus, database,
-        "cluster-p" + taskManagers);
-    out.printf(Locale.ROOT, "  %-34s %8.1f s   processing %.1f s · %d chunks embedded · %.1f"
-            + " chunks/s%n", "Flink cluster, " + taskManagers + " TM × 1 core",
-        run.pipeline().process().wallSeconds(), run.windowSeconds(),
-        run.pipeline().chunksEmbedded(), run.chunksPerSecond());
+  private ClusterScaling.Run cluster(
+      ClusterScaling scaling, int taskManagers, Path corpus, DatabaseConfig database)
+      throws Exception {
+    ClusterScaling.Run run =
+        scaling.measure(taskManagers, corpus, database, "cluster-p" + taskManagers);
+    out.printf(
+        Locale.ROOT,
+        "  %-34s %8.1f s   processing %.1f s · %d chunks embedded · %.1f" + " chunks/s%n",
+        "Flink cluster, " + taskManagers + " TM × 1 core",
+        run.pipeline().process().wallSeconds(),
+        run.windowSeconds(),
+        run.pipeline().chunksEmbedded(),
+        run.chunksPerSecond());
     return run;
   }
 
@@ -180,38 +221,75 @@ public final class Bench {
     return database;
   }
 
-  private PipelineRun ingest(String name, Path input, DatabaseConfig database, String runId,
-      String... flags) throws Exception {
-    List<String> arguments = new ArrayList<>(List.of("ingest", "--input=" + input,
-        "--databaseUrl=" + database.jdbcUrl(), "--runId=" + runId));
+  private PipelineRun ingest(
+      String name, Path input, DatabaseConfig database, String runId, String... flags)
+      throws Exception {
+    List<String> arguments =
+        new ArrayList<>(
+            List.of(
+                "ingest",
+                "--input=" + input,
+                "--databaseUrl=" + database.jdbcUrl(),
+                "--runId=" + runId));
     arguments.addAll(List.of(flags));
     List<String> command = CliCommand.of(jobJar, List.of("-Xmx2g"), arguments);
-    PipelineRun run = PipelineRun.of(MeasuredProcess.run(command, root, RUN_LIMIT), database,
-        runId);
-    out.printf(Locale.ROOT, "  %-34s %8.1f s   pipeline %.1f s · %d pages · %d chunks embedded"
-            + " · %.1f chunks/s · %.1f pages/s · peak RSS %.0f MiB · CPU %.1f s%n", name,
-        run.process().wallSeconds(), run.pipelineSeconds(), run.pages(), run.chunksEmbedded(),
-        run.chunksPerSecond(), run.pagesPerSecond(), run.process().peakRssMiB(),
+    PipelineRun run =
+        PipelineRun.of(MeasuredProcess.run(command, root, RUN_LIMIT), database, runId);
+    out.printf(
+        Locale.ROOT,
+        "  %-34s %8.1f s   pipeline %.1f s · %d pages · %d chunks embedded"
+            + " · %.1f chunks/s · %.1f pages/s · peak RSS %.0f MiB · CPU %.1f s%n",
+        name,
+        run.process().wallSeconds(),
+        run.pipelineSeconds(),
+        run.pages(),
+        run.chunksEmbedded(),
+        run.chunksPerSecond(),
+        run.pagesPerSecond(),
+        run.process().peakRssMiB(),
         run.process().cpuSeconds());
     return run;
   }
 
   private MeasuredProcess.Result peer(Path corpus) throws Exception {
     String classPath = System.getProperty("java.class.path");
-    MeasuredProcess.Result peer = MeasuredProcess.run(List.of(javaCommand(), "-Xmx2g", "-cp",
-        classPath, LangChainPeer.class.getName(), corpus.toString()), root, RUN_LIMIT);
-    String summary = peer.output().lines().filter(line -> line.startsWith("peer:"))
-        .reduce((a, b) -> b).orElseThrow(() -> new IllegalStateException(
-            "the LangChain4j peer failed:\n" + peer.output()));
-    out.printf("  %-34s %8.1f s   %s · peak RSS %.0f MiB · CPU %.1f s%n",
-        "LangChain4j EmbeddingStoreIngestor", peer.wallSeconds(), summary,
-        peer.peakRssMiB(), peer.cpuSeconds());
+    MeasuredProcess.Result peer =
+        MeasuredProcess.run(
+            List.of(
+                javaCommand(),
+                "-Xmx2g",
+                "-cp",
+                classPath,
+                LangChainPeer.class.getName(),
+                corpus.toString()),
+            root,
+            RUN_LIMIT);
+    String summary =
+        peer.output()
+            .lines()
+            .filter(line -> line.startsWith("peer:"))
+            .reduce((a, b) -> b)
+            .orElseThrow(
+                () -> new IllegalStateException("the LangChain4j peer failed:\n" + peer.output()));
+    out.printf(
+        "  %-34s %8.1f s   %s · peak RSS %.0f MiB · CPU %.1f s%n",
+        "LangChain4j EmbeddingStoreIngestor",
+        peer.wallSeconds(),
+        summary,
+        peer.peakRssMiB(),
+        peer.cpuSeconds());
     return peer;
   }
 
   private void row(String name, Rate rate, String unit) {
-    out.printf(Locale.ROOT, "  %-34s %8.1f %s/s   (%d in %.2f s)%n", name, rate.perSecond(),
-        unit, rate.items(), rate.seconds());
+    out.printf(
+        Locale.ROOT,
+        "  %-34s %8.1f %s/s   (%d in %.2f s)%n",
+        name,
+        rate.perSecond(),
+        unit,
+        rate.items(),
+        rate.seconds());
   }
 
   private void ratio(String name, double value, String meaning) {
@@ -248,8 +326,9 @@ public final class Bench {
     List<SourceDocument> documents = new ArrayList<>();
     for (Path file : pdfFiles(folder)) {
       byte[] bytes = Files.readAllBytes(file);
-      documents.add(new SourceDocument(
-          new Source(file.toUri().toString(), Keys.docId(bytes), bytes.length), bytes));
+      documents.add(
+          new SourceDocument(
+              new Source(file.toUri().toString(), Keys.docId(bytes), bytes.length), bytes));
     }
     return documents;
   }

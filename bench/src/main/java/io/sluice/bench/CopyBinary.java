@@ -12,8 +12,8 @@ import java.util.List;
  * PostgreSQL's write limits for sluice's rows (the chunk rows and vector rows of the documents),
  * each measured with one binary COPY per table: into unlogged scratch tables without keys or
  * indexes (the raw limit), and into logged copies of sluice's tables with their keys, indexes and
- * checks (what durability and lookups cost before sluice adds anything). Each is measured warm:
- * the rows are encoded and copied once, the tables emptied, and the second copy is timed.
+ * checks (what durability and lookups cost before sluice adds anything). Each is measured warm: the
+ * rows are encoded and copied once, the tables emptied, and the second copy is timed.
  */
 final class CopyBinary {
   /** The two limits, in rows per second, chunks and vectors together. */
@@ -21,26 +21,34 @@ final class CopyBinary {
 
   private CopyBinary() {}
 
-  static Limits measure(DatabaseConfig migratedDatabase, List<DocumentRecord> documents,
-      String indexVersion) throws SQLException {
+  static Limits measure(
+      DatabaseConfig migratedDatabase, List<DocumentRecord> documents, String indexVersion)
+      throws SQLException {
     try (Connection connection = migratedDatabase.connect();
         Statement statement = connection.createStatement()) {
-      statement.execute("""
+      statement.execute(
+          """
           CREATE UNLOGGED TABLE raw_chunks (chunk_id text, doc_id text, page integer,
               ordinal integer, char_start integer, char_end integer, token_count integer,
               text text, text_sha256 text, run_id text)""");
-      statement.execute("""
+      statement.execute(
+          """
           CREATE UNLOGGED TABLE raw_vectors (chunk_id text, pipeline_run_id text,
               dimension integer, embedding real[], run_id text)""");
       statement.execute("CREATE TABLE durable_chunks (LIKE indexing.chunks INCLUDING ALL)");
       statement.execute("CREATE TABLE durable_vectors (LIKE indexing.vectors INCLUDING ALL)");
-      return new Limits(copy(connection, documents, indexVersion, "raw_"),
+      return new Limits(
+          copy(connection, documents, indexVersion, "raw_"),
           copy(connection, documents, indexVersion, "durable_"));
     }
   }
 
-  private static Rate copy(Connection connection, List<DocumentRecord> documents,
-      String indexVersion, String tablePrefix) throws SQLException {
+  private static Rate copy(
+      Connection connection,
+      List<DocumentRecord> documents,
+      String indexVersion,
+      String tablePrefix)
+      throws SQLException {
     timedCopy(connection, documents, indexVersion, tablePrefix);
     try (Statement statement = connection.createStatement()) {
       statement.execute("TRUNCATE " + tablePrefix + "chunks, " + tablePrefix + "vectors");
@@ -48,8 +56,12 @@ final class CopyBinary {
     return timedCopy(connection, documents, indexVersion, tablePrefix);
   }
 
-  private static Rate timedCopy(Connection connection, List<DocumentRecord> documents,
-      String indexVersion, String tablePrefix) throws SQLException {
+  private static Rate timedCopy(
+      Connection connection,
+      List<DocumentRecord> documents,
+      String indexVersion,
+      String tablePrefix)
+      throws SQLException {
     long start = System.nanoTime();
     ChunkCopyRows rows = new ChunkCopyRows("bench", indexVersion);
     for (DocumentRecord document : documents) {

@@ -20,10 +20,10 @@ import java.util.stream.Stream;
 
 /**
  * The peer: the same job done the way LangChain4j's documentation shows. The PDFs of a folder
- * parsed by its PDFBox parser, split by its recursive splitter into segments of at most 120
- * tokens with 16 overlapping (counted by the model's own tokenizer, as sluice counts), embedded by
- * the same quantized all-MiniLM-L6-v2 in process, stored in its in-memory store (no database, so
- * the peer does less than sluice). Prints one line: {@code peer: documents N segments M seconds S}.
+ * parsed by its PDFBox parser, split by its recursive splitter into segments of at most 120 tokens
+ * with 16 overlapping (counted by the model's own tokenizer, as sluice counts), embedded by the
+ * same quantized all-MiniLM-L6-v2 in process, stored in its in-memory store (no database, so the
+ * peer does less than sluice). Prints one line: {@code peer: documents N segments M seconds S}.
  */
 public final class LangChainPeer {
   private LangChainPeer() {}
@@ -52,16 +52,17 @@ public final class LangChainPeer {
     AtomicInteger segments = new AtomicInteger();
     // The recursive splitter throws on some real documents ("text cannot be null or blank" from
     // an inner part); the peer skips those, and says how many, rather than fail the whole job.
-    DocumentSplitter splitter = document -> {
-      try {
-        List<TextSegment> split = recursive.split(document);
-        segments.addAndGet(split.size());
-        return split;
-      } catch (IllegalArgumentException blankPart) {
-        unsplittable.incrementAndGet();
-        return List.of();
-      }
-    };
+    DocumentSplitter splitter =
+        document -> {
+          try {
+            List<TextSegment> split = recursive.split(document);
+            segments.addAndGet(split.size());
+            return split;
+          } catch (IllegalArgumentException blankPart) {
+            unsplittable.incrementAndGet();
+            return List.of();
+          }
+        };
     EmbeddingStoreIngestor.builder()
         .documentSplitter(splitter)
         .embeddingModel(new AllMiniLmL6V2QuantizedEmbeddingModel())
@@ -69,7 +70,8 @@ public final class LangChainPeer {
         .build()
         .ingest(documents);
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf("peer: documents %d (%d the splitter failed on) segments %d seconds %.2f%n",
+    System.out.printf(
+        "peer: documents %d (%d the splitter failed on) segments %d seconds %.2f%n",
         documents.size(), unsplittable.get(), segments.get(), seconds);
   }
 }

@@ -10,16 +10,17 @@ import java.util.stream.Stream;
 
 /**
  * Runs a command the way a user would and measures it from outside: wall time, the peak resident
- * memory of the process and every process it starts (sampled from {@code /proc}), and the CPU
- * time it and its finished children used.
+ * memory of the process and every process it starts (sampled from {@code /proc}), and the CPU time
+ * it and its finished children used.
  */
 final class MeasuredProcess {
   /** Linux's clock ticks per second for the times in {@code /proc/<pid>/stat}. */
   private static final double TICKS_PER_SECOND = 100.0;
+
   private static final long SAMPLE_MILLIS = 100;
 
-  record Result(int exitCode, double wallSeconds, long peakRssBytes, double cpuSeconds,
-      String output) {
+  record Result(
+      int exitCode, double wallSeconds, long peakRssBytes, double cpuSeconds, String output) {
     double peakRssMiB() {
       return peakRssBytes / (1024.0 * 1024.0);
     }
@@ -31,8 +32,12 @@ final class MeasuredProcess {
       throws IOException, InterruptedException {
     Path output = Files.createTempFile("sluice-bench-", ".log");
     long start = System.nanoTime();
-    Process process = new ProcessBuilder(command).directory(workingDirectory.toFile())
-        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    Process process =
+        new ProcessBuilder(command)
+            .directory(workingDirectory.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
     long peakRss = 0;
     double cpu = 0;
     long deadline = start + limit.toNanos();
@@ -58,8 +63,11 @@ final class MeasuredProcess {
   /** VmRSS of a live process, 0 once it has gone. */
   private static long rssBytes(long pid) {
     try (Stream<String> lines = Files.lines(Path.of("/proc", Long.toString(pid), "status"))) {
-      return lines.filter(line -> line.startsWith("VmRSS:")).findFirst()
-          .map(line -> Long.parseLong(line.replaceAll("\\D+", "")) * 1024).orElse(0L);
+      return lines
+          .filter(line -> line.startsWith("VmRSS:"))
+          .findFirst()
+          .map(line -> Long.parseLong(line.replaceAll("\\D+", "")) * 1024)
+          .orElse(0L);
     } catch (IOException | java.io.UncheckedIOException gone) {
       return 0;
     }

@@ -14,14 +14,18 @@ import java.util.List;
 
 /**
  * Each stage alone, in this JVM, on the corpus: PDFBox extraction on one thread (what one parser
- * process does), the chunker, and the embedding model on the exact chunks the pipeline produces,
- * in its best configuration (every chunk handed to the inference pool at once, one thread per
- * core). Extraction runs twice and is timed warm; the model is warmed on the first chunks.
+ * process does), the chunker, and the embedding model on the exact chunks the pipeline produces, in
+ * its best configuration (every chunk handed to the inference pool at once, one thread per core).
+ * Extraction runs twice and is timed warm; the model is warmed on the first chunks.
  */
 final class StageLimits {
   private static final int WARM_UP_CHUNKS = 200;
 
-  record Result(Rate extractionPages, Rate chunking, Rate embedding, int threads,
+  record Result(
+      Rate extractionPages,
+      Rate chunking,
+      Rate embedding,
+      int threads,
       List<DocumentRecord> embedded) {}
 
   private StageLimits() {}
@@ -31,18 +35,19 @@ final class StageLimits {
     extractAll(extractor, sources);
     long start = System.nanoTime();
     List<DocumentRecord> extracted = extractAll(extractor, sources);
-    Rate extraction = Rate.since(
-        extracted.stream().mapToLong(document -> document.metadata().pages()).sum(), start);
+    Rate extraction =
+        Rate.since(
+            extracted.stream().mapToLong(document -> document.metadata().pages()).sum(), start);
 
     TokenChunker chunker = new TokenChunker(chunking);
     start = System.nanoTime();
     List<DocumentRecord> chunked = new ArrayList<>();
     for (DocumentRecord document : extracted) {
-      chunked.add(document.withChunks(
-          chunker.chunk(document.source().docId(), document.pageTexts())));
+      chunked.add(
+          document.withChunks(chunker.chunk(document.source().docId(), document.pageTexts())));
     }
-    List<String> texts = chunked.stream()
-        .flatMap(document -> document.chunks().stream().map(Chunk::text)).toList();
+    List<String> texts =
+        chunked.stream().flatMap(document -> document.chunks().stream().map(Chunk::text)).toList();
     Rate chunkRate = Rate.since(texts.size(), start);
 
     int threads = Runtime.getRuntime().availableProcessors();

@@ -23,9 +23,9 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * Ingest into PostgreSQL and ArangoDB (the wire-level stand-in) from the same records: both
- * stores hold the same documents and chunks, and a document ArangoDB refuses is neither marked
- * completed nor lost: the next run stores it.
+ * Ingest into PostgreSQL and ArangoDB (the wire-level stand-in) from the same records: both stores
+ * hold the same documents and chunks, and a document ArangoDB refuses is neither marked completed
+ * nor lost: the next run stores it.
  */
 public class ArangoIngestTest {
   @Rule public final TemporaryFolder folder = new TemporaryFolder();
@@ -50,18 +50,27 @@ public class ArangoIngestTest {
   }
 
   private CliRun ingest(String... more) {
-    List<String> args = new ArrayList<>(List.of("ingest", "--input=" + input,
-        "--databaseUrl=" + database.jdbcUrl(), "--arangoUrl=http://127.0.0.1:" + arango.port(),
-        "--arangoProtocol=HTTP_JSON", "--arangoPasswordFile=" + passwordFile,
-        "--arangoBatchDocuments=2"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "ingest",
+                "--input=" + input,
+                "--databaseUrl=" + database.jdbcUrl(),
+                "--arangoUrl=http://127.0.0.1:" + arango.port(),
+                "--arangoProtocol=HTTP_JSON",
+                "--arangoPasswordFile=" + passwordFile,
+                "--arangoBatchDocuments=2"));
     args.addAll(List.of(more));
     return CliRun.of(args.toArray(String[]::new));
   }
 
   private Set<String> completedInPostgres() throws Exception {
-    return Ingests.map(database, "SELECT d.doc_id, d.status FROM ingestion.documents d"
-        + " JOIN workflow.document_stages s USING (doc_id)"
-        + " WHERE s.stage = 'store' AND s.status = 'completed'").keySet();
+    return Ingests.map(
+            database,
+            "SELECT d.doc_id, d.status FROM ingestion.documents d"
+                + " JOIN workflow.document_stages s USING (doc_id)"
+                + " WHERE s.stage = 'store' AND s.status = 'completed'")
+        .keySet();
   }
 
   private Set<String> chunksInPostgres() throws Exception {
@@ -88,7 +97,8 @@ public class ArangoIngestTest {
 
     // A file's bytes change: both stores drop the old document's chunks and keep the same sets.
     String before = Keys.docId(Files.readAllBytes(input.resolve("multilingual.pdf")));
-    Files.write(input.resolve("multilingual.pdf"),
+    Files.write(
+        input.resolve("multilingual.pdf"),
         SampleCorpus.textPdf("Revised", java.util.List.of("A revised page about canal locks.")));
     CliRun changed = ingest();
     assertThat(changed.exitCode(), equalTo(0));
@@ -99,8 +109,8 @@ public class ArangoIngestTest {
 
   /**
    * An item ArangoDB refuses for good (1221, an illegal key) settles its document: PostgreSQL's
-   * ledger says {@code refused}, the next run neither extracts nor embeds it again, and
-   * {@code --retryFailed} stores it in both stores once ArangoDB takes it.
+   * ledger says {@code refused}, the next run neither extracts nor embeds it again, and {@code
+   * --retryFailed} stores it in both stores once ArangoDB takes it.
    */
   @Test
   public void aDocumentArangoRefusesIsSettledUntilARunRetriesFailedDocuments() throws Exception {
@@ -109,19 +119,32 @@ public class ArangoIngestTest {
     CliRun refused = ingest();
     assertThat(refused.exitCode(), equalTo(0));
     assertThat(completedInPostgres().contains(multilingual), equalTo(false));
-    assertThat(TestDatabases.count(database, "SELECT count(*) FROM observability.request_failures"
-        + " WHERE stage = 'store' AND error_class = 'refused' AND NOT retryable"
-        + " AND message LIKE '%ArangoDB%error 1221%'"), equalTo(1L));
-    assertThat("the refused document's claim is given up, not left in progress",
-        TestDatabases.count(database, "SELECT count(*) FROM workflow.document_stages"
-            + " WHERE status = 'in_progress'"), equalTo(0L));
+    assertThat(
+        TestDatabases.count(
+            database,
+            "SELECT count(*) FROM observability.request_failures"
+                + " WHERE stage = 'store' AND error_class = 'refused' AND NOT retryable"
+                + " AND message LIKE '%ArangoDB%error 1221%'"),
+        equalTo(1L));
+    assertThat(
+        "the refused document's claim is given up, not left in progress",
+        TestDatabases.count(
+            database,
+            "SELECT count(*) FROM workflow.document_stages" + " WHERE status = 'in_progress'"),
+        equalTo(0L));
 
     arango.clearFaults();
     CliRun skipped = ingest();
     assertThat(skipped.exitCode(), equalTo(0));
     assertThat(completedInPostgres().contains(multilingual), equalTo(false));
-    assertThat(TestDatabases.count(database, "SELECT count(*) FROM observability.request_failures"
-        + " WHERE run_id = '" + skipped.runId() + "'"), equalTo(0L));
+    assertThat(
+        TestDatabases.count(
+            database,
+            "SELECT count(*) FROM observability.request_failures"
+                + " WHERE run_id = '"
+                + skipped.runId()
+                + "'"),
+        equalTo(0L));
 
     CliRun retried = ingest("--retryFailed=true");
     assertThat(retried.exitCode(), equalTo(0));

@@ -38,28 +38,45 @@ public class ConnectionCapTest {
     AtomicBoolean running = new AtomicBoolean(true);
     ExecutorService watcher = Executors.newSingleThreadExecutor();
     // pg_stat_activity as an operator reads it: the pool's connections are named "sluice".
-    Future<Long> mostHeld = watcher.submit(() -> {
-      long most = 0;
-      while (running.get()) {
-        most = Math.max(most, count(database, "SELECT count(*) FROM pg_stat_activity"
-            + " WHERE datname = current_database() AND application_name = 'sluice'"));
-        Thread.sleep(20);
-      }
-      return most;
-    });
+    Future<Long> mostHeld =
+        watcher.submit(
+            () -> {
+              long most = 0;
+              while (running.get()) {
+                most =
+                    Math.max(
+                        most,
+                        count(
+                            database,
+                            "SELECT count(*) FROM pg_stat_activity"
+                                + " WHERE datname = current_database() AND application_name = 'sluice'"));
+                Thread.sleep(20);
+              }
+              return most;
+            });
 
-    PipelineResult result = Ingests.run(database, List.of(input.toString()), "capped",
-        "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=4",
-        "--maxConnections=" + CAP);
+    PipelineResult result =
+        Ingests.run(
+            database,
+            List.of(input.toString()),
+            "capped",
+            "--runner=FlinkRunner",
+            "--flinkMaster=[local]",
+            "--parallelism=4",
+            "--maxConnections=" + CAP);
     running.set(false);
     long held = mostHeld.get(1, TimeUnit.MINUTES);
     watcher.shutdown();
 
-    System.out.printf("at parallelism 4 with --maxConnections=%d: at most %d connections%n",
-        CAP, held);
+    System.out.printf(
+        "at parallelism 4 with --maxConnections=%d: at most %d connections%n", CAP, held);
     assertThat(result.getState(), equalTo(PipelineResult.State.DONE));
-    assertThat(count(database, "SELECT count(*) FROM workflow.document_stages"
-        + " WHERE stage = 'store' AND status = 'completed'"), equalTo(24L));
+    assertThat(
+        count(
+            database,
+            "SELECT count(*) FROM workflow.document_stages"
+                + " WHERE stage = 'store' AND status = 'completed'"),
+        equalTo(24L));
     assertThat(held, greaterThan(0L));
     assertThat(held, lessThanOrEqualTo((long) CAP));
   }

@@ -17,7 +17,8 @@ public class FlinkParityTest {
   @Rule public final TemporaryFolder folder = new TemporaryFolder();
 
   @Test
-  public void directRunnerAndFlinkMiniClusterInBatchAndStreamingModeStoreTheSame() throws Exception {
+  public void directRunnerAndFlinkMiniClusterInBatchAndStreamingModeStoreTheSame()
+      throws Exception {
     Path input = folder.getRoot().toPath();
     SampleCorpus.writeTo(input);
     List<String> inputs = List.of(input.toString());
@@ -25,16 +26,24 @@ public class FlinkParityTest {
     DatabaseConfig direct = TestDatabases.fresh();
     Ingests.run(direct, inputs, "direct");
     DatabaseConfig flink = TestDatabases.fresh();
-    Ingests.run(flink, inputs, "flink", "--runner=FlinkRunner", "--flinkMaster=[local]",
-        "--parallelism=2");
+    Ingests.run(
+        flink, inputs, "flink", "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2");
 
     assertThat(Ingests.checksum(flink), equalTo(Ingests.checksum(direct)));
 
     // Streaming mode with checkpoints and the continuous match, as on a cluster.
     DatabaseConfig streaming = TestDatabases.fresh();
-    Ingests.run(streaming, inputs, "flink-streaming", "--runner=FlinkRunner",
-        "--flinkMaster=[local]", "--parallelism=2", "--streaming=true",
-        "--checkpointingInterval=2000", "--pollIntervalSeconds=1", "--stopAfterIdleSeconds=2");
+    Ingests.run(
+        streaming,
+        inputs,
+        "flink-streaming",
+        "--runner=FlinkRunner",
+        "--flinkMaster=[local]",
+        "--parallelism=2",
+        "--streaming=true",
+        "--checkpointingInterval=2000",
+        "--pollIntervalSeconds=1",
+        "--stopAfterIdleSeconds=2");
     assertThat(Ingests.checksum(streaming), equalTo(Ingests.checksum(direct)));
   }
 }

@@ -8,8 +8,8 @@ import static org.hamcrest.Matchers.not;
 
 import io.sluice.pipelines.ingest.PipelineMetrics;
 import io.sluice.samples.SampleCorpus;
-import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.sinks.ledger.ClaimUnsettled;
+import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.testing.TestDatabases;
 import io.sluice.testing.ZipFixtures;
 import io.sluice.transforms.embed.EmbedChunks;
@@ -47,21 +47,35 @@ public class IngestEndToEndTest {
     Files.write(zips.resolve("bomb.zip"), ZipFixtures.bomb(32));
     Files.write(zips.resolve("empty.zip"), ZipFixtures.empty());
     Files.write(zips.resolve("duplicates.zip"), ZipFixtures.duplicateNames(pdf, other));
-    Files.write(zips.resolve("mixed.zip"), SampleCorpus.zip(Map.of(
-        "good.PDF", other,
-        "locked.pdf", Files.readAllBytes(input.resolve("locked.pdf")),
-        "page.html.pdf", "<html><body>saved page</body></html>".getBytes(),
-        "image.png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10})));
+    Files.write(
+        zips.resolve("mixed.zip"),
+        SampleCorpus.zip(
+            Map.of(
+                "good.PDF",
+                other,
+                "locked.pdf",
+                Files.readAllBytes(input.resolve("locked.pdf")),
+                "page.html.pdf",
+                "<html><body>saved page</body></html>".getBytes(),
+                "image.png",
+                new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10})));
     root = "file://" + input.toAbsolutePath();
   }
 
   private static Map<String, String> outcomes(DatabaseConfig database, String runId)
       throws Exception {
-    Map<String, String> outcomes = new TreeMap<>(Ingests.map(database,
-        "SELECT s.source_uri, d.status FROM ingestion.sources s JOIN ingestion.documents d"
-            + " USING (doc_id)"));
-    Ingests.map(database, "SELECT source_uri, error_class FROM observability.request_failures"
-        + " WHERE run_id = ? AND doc_id IS NULL", runId).forEach(outcomes::put);
+    Map<String, String> outcomes =
+        new TreeMap<>(
+            Ingests.map(
+                database,
+                "SELECT s.source_uri, d.status FROM ingestion.sources s JOIN ingestion.documents d"
+                    + " USING (doc_id)"));
+    Ingests.map(
+            database,
+            "SELECT source_uri, error_class FROM observability.request_failures"
+                + " WHERE run_id = ? AND doc_id IS NULL",
+            runId)
+        .forEach(outcomes::put);
     Map<String, String> relative = new TreeMap<>();
     outcomes.forEach((uri, outcome) -> relative.put(uri.substring(root.length()), outcome));
     return relative;
@@ -100,23 +114,35 @@ public class IngestEndToEndTest {
     assertThat(outcomes(database, "run-1"), equalTo(expected));
 
     // Every stored document has chunks with one vector each; no_text documents have none.
-    assertThat(count(database, "SELECT count(*) FROM ingestion.documents d WHERE status = 'ok'"
-        + " AND NOT EXISTS (SELECT 1 FROM indexing.chunks c WHERE c.doc_id = d.doc_id)"), equalTo(0L));
-    assertThat(count(database, "SELECT count(*) FROM indexing.chunks c JOIN ingestion.documents d"
-        + " USING (doc_id) WHERE d.status <> 'ok'"), equalTo(0L));
-    assertThat(count(database, "SELECT count(*) FROM indexing.chunks c WHERE NOT EXISTS"
-        + " (SELECT 1 FROM indexing.vectors v WHERE v.chunk_id = c.chunk_id)"), equalTo(0L));
-    assertThat(PipelineMetrics.counter(first, EmbedChunks.class, "chunks_embedded"),
-        greaterThan(0L));
+    assertThat(
+        count(
+            database,
+            "SELECT count(*) FROM ingestion.documents d WHERE status = 'ok'"
+                + " AND NOT EXISTS (SELECT 1 FROM indexing.chunks c WHERE c.doc_id = d.doc_id)"),
+        equalTo(0L));
+    assertThat(
+        count(
+            database,
+            "SELECT count(*) FROM indexing.chunks c JOIN ingestion.documents d"
+                + " USING (doc_id) WHERE d.status <> 'ok'"),
+        equalTo(0L));
+    assertThat(
+        count(
+            database,
+            "SELECT count(*) FROM indexing.chunks c WHERE NOT EXISTS"
+                + " (SELECT 1 FROM indexing.vectors v WHERE v.chunk_id = c.chunk_id)"),
+        equalTo(0L));
+    assertThat(
+        PipelineMetrics.counter(first, EmbedChunks.class, "chunks_embedded"), greaterThan(0L));
     String afterFirst = Ingests.checksum(database);
 
     PipelineResult second = Ingests.run(database, List.of(input.toString()), "run-2");
     assertThat(Ingests.checksum(database), equalTo(afterFirst));
     assertThat(PipelineMetrics.counter(second, EmbedChunks.class, "chunks_embedded"), equalTo(0L));
-    assertThat(PipelineMetrics.counter(second, ExtractText.class, "documents_extracted"),
-        equalTo(0L));
-    assertThat(PipelineMetrics.counter(second, ClaimUnsettled.class, "documents_claimed"),
-        equalTo(0L));
+    assertThat(
+        PipelineMetrics.counter(second, ExtractText.class, "documents_extracted"), equalTo(0L));
+    assertThat(
+        PipelineMetrics.counter(second, ClaimUnsettled.class, "documents_claimed"), equalTo(0L));
   }
 
   @Test
@@ -129,18 +155,24 @@ public class IngestEndToEndTest {
     Files.write(file, before);
     Ingests.run(database, List.of(folder.toString()), "run-1");
     String oldDoc = Keys.docId(before);
-    assertThat(count(database, "SELECT count(*) FROM indexing.chunks WHERE doc_id = '"
-        + oldDoc + "'"), greaterThan(0L));
+    assertThat(
+        count(database, "SELECT count(*) FROM indexing.chunks WHERE doc_id = '" + oldDoc + "'"),
+        greaterThan(0L));
     String firstChecksum = Ingests.checksum(database);
 
     Files.write(file, after);
     Ingests.run(database, List.of(folder.toString()), "run-2");
-    assertThat(count(database, "SELECT count(*) FROM indexing.chunks WHERE doc_id = '"
-        + oldDoc + "'"), equalTo(0L));
-    assertThat(count(database, "SELECT count(*) FROM ingestion.documents WHERE doc_id = '"
-        + oldDoc + "'"), equalTo(0L));
-    assertThat(count(database, "SELECT count(*) FROM indexing.chunks WHERE doc_id = '"
-        + Keys.docId(after) + "'"), greaterThan(0L));
+    assertThat(
+        count(database, "SELECT count(*) FROM indexing.chunks WHERE doc_id = '" + oldDoc + "'"),
+        equalTo(0L));
+    assertThat(
+        count(database, "SELECT count(*) FROM ingestion.documents WHERE doc_id = '" + oldDoc + "'"),
+        equalTo(0L));
+    assertThat(
+        count(
+            database,
+            "SELECT count(*) FROM indexing.chunks WHERE doc_id = '" + Keys.docId(after) + "'"),
+        greaterThan(0L));
     assertThat(Ingests.checksum(database), not(equalTo(firstChecksum)));
   }
 }

@@ -20,36 +20,44 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.TestPipeline;
 
 /**
- * Runs the ingest pipeline (on the DirectRunner with its element checks on, unless runner flags
- * say otherwise) and reads results.
+ * Runs the ingest pipeline (on the DirectRunner with its element checks on, unless runner flags say
+ * otherwise) and reads results.
  */
 final class Ingests {
   private Ingests() {}
 
-  static PipelineResult run(DatabaseConfig database, List<String> inputs, String runId,
-      String... runnerFlags) {
+  static PipelineResult run(
+      DatabaseConfig database, List<String> inputs, String runId, String... runnerFlags) {
     IngestOptions options = options(runId, runnerFlags);
     Pipeline pipeline = Pipeline.create(options);
-    IngestPipeline.build(pipeline, options, inputs,
+    IngestPipeline.build(
+        pipeline,
+        options,
+        inputs,
         database.withLimits(StoreSettings.connectionLimits(options)),
         IngestPipeline.runContext(options));
     return finish(pipeline);
   }
 
   /** The pipeline with this chunker and embedder instead of sluice's own. */
-  static PipelineResult run(DatabaseConfig database, List<String> inputs, String runId,
-      Chunker.Factory chunker, Embedder.Factory embedder) {
+  static PipelineResult run(
+      DatabaseConfig database,
+      List<String> inputs,
+      String runId,
+      Chunker.Factory chunker,
+      Embedder.Factory embedder) {
     IngestOptions options = options(runId);
     Pipeline pipeline = Pipeline.create(options);
-    IngestPipeline.build(pipeline, options, inputs, database, IngestPipeline.runContext(options),
-        chunker, embedder);
+    IngestPipeline.build(
+        pipeline, options, inputs, database, IngestPipeline.runContext(options), chunker, embedder);
     return finish(pipeline);
   }
 
   private static IngestOptions options(String runId, String... runnerFlags) {
-    IngestOptions options = runnerFlags.length == 0
-        ? TestPipeline.testingPipelineOptions().as(IngestOptions.class)
-        : PipelineOptionsFactory.fromArgs(runnerFlags).as(IngestOptions.class);
+    IngestOptions options =
+        runnerFlags.length == 0
+            ? TestPipeline.testingPipelineOptions().as(IngestOptions.class)
+            : PipelineOptionsFactory.fromArgs(runnerFlags).as(IngestOptions.class);
     options.setRunId(runId);
     IngestPipeline.prepare(options);
     return options;

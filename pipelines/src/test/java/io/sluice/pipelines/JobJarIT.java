@@ -17,18 +17,28 @@ import org.junit.Test;
  * sample generators, and it stays under 150 MB.
  */
 public class JobJarIT {
-  private static final List<String> LEFT_OUT = List.of(
-      "org/apache/flink/", "scala/", "postgres-linux-x86_64.txz", "io/zonky/", "io/sluice/samples/",
-      "org/slf4j/simple/", "org/apache/logging/log4j/core/", "com/google/cloud/storage/",
-      "org/sqlite/native/Windows/");
+  private static final List<String> LEFT_OUT =
+      List.of(
+          "org/apache/flink/",
+          "scala/",
+          "postgres-linux-x86_64.txz",
+          "io/zonky/",
+          "io/sluice/samples/",
+          "org/slf4j/simple/",
+          "org/apache/logging/log4j/core/",
+          "com/google/cloud/storage/",
+          "org/sqlite/native/Windows/");
 
   @Test
   public void theJobJarLeavesOutWhatTheClusterAndTheCliProvide() throws Exception {
     Path jobJar = Path.of(System.getProperty("sluice.jobJar"));
     try (JarFile jar = new JarFile(jobJar.toFile())) {
-      List<String> unwanted = jar.stream().map(ZipEntry::getName)
-          .filter(name -> LEFT_OUT.stream().anyMatch(name::startsWith))
-          .limit(10).toList();
+      List<String> unwanted =
+          jar.stream()
+              .map(ZipEntry::getName)
+              .filter(name -> LEFT_OUT.stream().anyMatch(name::startsWith))
+              .limit(10)
+              .toList();
       assertThat(unwanted, empty());
     }
     assertThat(Files.size(jobJar), lessThan(150L * 1024 * 1024));

@@ -30,15 +30,16 @@ public class StageFailuresTest {
   @Rule public final TemporaryFolder folder = new TemporaryFolder();
 
   /** sluice's chunker, except on a document that mentions "beta". */
-  private static final Chunker.Factory CHUNKER_FAILING_ON_BETA = settings -> {
-    TokenChunker chunker = new TokenChunker(settings);
-    return (docId, pages) -> {
-      if (pages.stream().anyMatch(page -> page.contains("beta"))) {
-        throw new IllegalStateException("the chunker's defect on beta");
-      }
-      return chunker.chunk(docId, pages);
-    };
-  };
+  private static final Chunker.Factory CHUNKER_FAILING_ON_BETA =
+      settings -> {
+        TokenChunker chunker = new TokenChunker(settings);
+        return (docId, pages) -> {
+          if (pages.stream().anyMatch(page -> page.contains("beta"))) {
+            throw new IllegalStateException("the chunker's defect on beta");
+          }
+          return chunker.chunk(docId, pages);
+        };
+      };
 
   /** The real model, except on a document whose text mentions "gamma". */
   private static Embedder.Factory embedderFailingOnGamma(ModelSpec model) {
@@ -67,28 +68,49 @@ public class StageFailuresTest {
       throws Exception {
     Path input = folder.newFolder("input").toPath();
     for (String name : List.of("alpha", "beta", "gamma", "delta")) {
-      Files.write(input.resolve(name + ".pdf"), SampleCorpus.textPdf(name,
-          List.of("A page about " + name + " and the canal locks along the river.")));
+      Files.write(
+          input.resolve(name + ".pdf"),
+          SampleCorpus.textPdf(
+              name, List.of("A page about " + name + " and the canal locks along the river.")));
     }
     DatabaseConfig database = TestDatabases.fresh();
 
-    PipelineResult result = Ingests.run(database, List.of(input.toString()), "throwing",
-        CHUNKER_FAILING_ON_BETA, embedderFailingOnGamma(ModelSpec.named("all-minilm-l6-v2-q")));
+    PipelineResult result =
+        Ingests.run(
+            database,
+            List.of(input.toString()),
+            "throwing",
+            CHUNKER_FAILING_ON_BETA,
+            embedderFailingOnGamma(ModelSpec.named("all-minilm-l6-v2-q")));
 
     assertThat(result.getState(), equalTo(PipelineResult.State.DONE));
-    Map<String, String> failures = Ingests.map(database, "SELECT substring(source_uri from"
-        + " '[a-z]+\\.pdf$'), stage || ' ' || error_class || ' ' || retryable || ': ' || message"
-        + " FROM observability.request_failures WHERE run_id = 'throwing'");
-    assertThat(failures, equalTo(Map.of(
-        "beta.pdf", "chunk unexpected true: chunking failed:"
-            + " java.lang.IllegalStateException: the chunker's defect on beta",
-        "gamma.pdf", "embed unexpected true: embedding failed:"
-            + " java.lang.IllegalStateException: the model failed on gamma")));
-    assertThat(Ingests.map(database, "SELECT stage, status FROM workflow.document_stages"
-        + " WHERE status <> 'completed'"), equalTo(Map.of("chunk", "failed", "embed", "failed")));
-    assertThat(count(database, "SELECT count(DISTINCT doc_id) FROM workflow.document_stages"
-        + " WHERE stage = 'store' AND status = 'completed'"), equalTo(2L));
-    assertThat(count(database, "SELECT count(DISTINCT doc_id) FROM indexing.chunks"),
+    Map<String, String> failures =
+        Ingests.map(
+            database,
+            "SELECT substring(source_uri from"
+                + " '[a-z]+\\.pdf$'), stage || ' ' || error_class || ' ' || retryable || ': ' || message"
+                + " FROM observability.request_failures WHERE run_id = 'throwing'");
+    assertThat(
+        failures,
+        equalTo(
+            Map.of(
+                "beta.pdf",
+                    "chunk unexpected true: chunking failed:"
+                        + " java.lang.IllegalStateException: the chunker's defect on beta",
+                "gamma.pdf",
+                    "embed unexpected true: embedding failed:"
+                        + " java.lang.IllegalStateException: the model failed on gamma")));
+    assertThat(
+        Ingests.map(
+            database,
+            "SELECT stage, status FROM workflow.document_stages" + " WHERE status <> 'completed'"),
+        equalTo(Map.of("chunk", "failed", "embed", "failed")));
+    assertThat(
+        count(
+            database,
+            "SELECT count(DISTINCT doc_id) FROM workflow.document_stages"
+                + " WHERE stage = 'store' AND status = 'completed'"),
         equalTo(2L));
+    assertThat(count(database, "SELECT count(DISTINCT doc_id) FROM indexing.chunks"), equalTo(2L));
   }
 }

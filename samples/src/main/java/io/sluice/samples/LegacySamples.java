@@ -45,7 +45,9 @@ public final class LegacySamples {
    */
   public static void addTokenUsage(Path file, long firstId, long count) throws SQLException {
     try (Connection connection = open(file);
-        PreparedStatement insert = connection.prepareStatement("""
+        PreparedStatement insert =
+            connection.prepareStatement(
+                """
             INSERT INTO token_usage (id, created_at, model, operation, input_tokens,
                 output_tokens, total_tokens, session_id, request_id, meta)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
@@ -53,9 +55,16 @@ public final class LegacySamples {
       for (long id = firstId; id < firstId + count; id++) {
         long content = id == 2 ? 1 : id;
         insert.setLong(1, id);
-        insert.setString(2, String.format("2024-%02d-%02dT%02d:%02d:%02d%s",
-            1 + content % 12, 1 + content % 28, content % 24, content % 60, content % 60,
-            content % 3 == 0 ? "Z" : content % 3 == 1 ? "+00:00" : ".250000+01:00"));
+        insert.setString(
+            2,
+            String.format(
+                "2024-%02d-%02dT%02d:%02d:%02d%s",
+                1 + content % 12,
+                1 + content % 28,
+                content % 24,
+                content % 60,
+                content % 60,
+                content % 3 == 0 ? "Z" : content % 3 == 1 ? "+00:00" : ".250000+01:00"));
         insert.setString(3, content % 2 == 0 ? "gpt-5" : "gpt-4.1-mini");
         insert.setString(4, content % 5 == 0 ? "embed" : "answer");
         insert.setLong(5, 100 + content % 900);
@@ -63,10 +72,17 @@ public final class LegacySamples {
         insert.setLong(7, 120 + content % 900 + content % 300);
         insert.setString(8, "session-" + content / 50);
         insert.setString(9, "request-" + content);
-        insert.setString(10, content % 89 == 0 ? null : content % 97 == 0
-            ? "meta " + content + " (not JSON)"
-            : "{\"paper\": \"paper-" + content % 40 + ".pdf\", \"cached\": " + (content % 4 == 0)
-                + "}");
+        insert.setString(
+            10,
+            content % 89 == 0
+                ? null
+                : content % 97 == 0
+                    ? "meta " + content + " (not JSON)"
+                    : "{\"paper\": \"paper-"
+                        + content % 40
+                        + ".pdf\", \"cached\": "
+                        + (content % 4 == 0)
+                        + "}");
         insert.addBatch();
         if (id % 10_000 == 0) {
           insert.executeBatch();
@@ -78,7 +94,9 @@ public final class LegacySamples {
   }
 
   private static void createTokenUsage(Path file) throws SQLException {
-    execute(file, """
+    execute(
+        file,
+        """
         CREATE TABLE IF NOT EXISTS token_usage (id INTEGER PRIMARY KEY AUTOINCREMENT,
             created_at TEXT, model TEXT, operation TEXT, input_tokens INTEGER,
             output_tokens INTEGER, total_tokens INTEGER, session_id TEXT, request_id TEXT,
@@ -86,7 +104,9 @@ public final class LegacySamples {
   }
 
   private static void writeWorkflowState(Path file) throws SQLException {
-    execute(file, """
+    execute(
+        file,
+        """
         CREATE TABLE IF NOT EXISTS workflow_runs (run_id TEXT PRIMARY KEY, created_at TEXT,
             status TEXT, papers_dir TEXT, config_hash TEXT, metadata_json TEXT)""",
         """
@@ -109,7 +129,9 @@ public final class LegacySamples {
 
   /** An older version of the table, from before context_hash existed. */
   private static void writeQueryCache(Path file) throws SQLException {
-    execute(file, """
+    execute(
+        file,
+        """
         CREATE TABLE IF NOT EXISTS query_cache (cache_key TEXT PRIMARY KEY, query TEXT,
             paper_path TEXT, model TEXT, answer TEXT, created_at TEXT)""",
         """
@@ -123,7 +145,9 @@ public final class LegacySamples {
 
   /** With a column newer than the backfill knows, which is reported and left out. */
   private static void writeOpenAlex(Path file) throws SQLException {
-    execute(file, """
+    execute(
+        file,
+        """
         CREATE TABLE IF NOT EXISTS openalex_cache (cache_key TEXT PRIMARY KEY, work_id TEXT,
             query TEXT, response TEXT, fetched_at INTEGER, etag TEXT)""",
         """
@@ -135,7 +159,9 @@ public final class LegacySamples {
   }
 
   private static void writeCitec(Path file) throws SQLException {
-    execute(file, """
+    execute(
+        file,
+        """
         CREATE TABLE IF NOT EXISTS citec_cache (cache_key TEXT PRIMARY KEY, repec_handle TEXT,
             response TEXT, fetched_at INTEGER)""",
         """
@@ -145,7 +171,9 @@ public final class LegacySamples {
   }
 
   private static void writeSemanticScholar(Path file) throws SQLException {
-    execute(file, """
+    execute(
+        file,
+        """
         CREATE TABLE IF NOT EXISTS semantic_scholar_cache (cache_key TEXT PRIMARY KEY,
             work_id TEXT, query TEXT, response TEXT, fetched_at INTEGER)""",
         """
@@ -155,7 +183,9 @@ public final class LegacySamples {
   }
 
   private static void writeVectors(Path file) throws SQLException {
-    execute(file, """
+    execute(
+        file,
+        """
         CREATE TABLE IF NOT EXISTS vectors (id INTEGER PRIMARY KEY, text TEXT, page INTEGER,
             start_word INTEGER, end_word INTEGER, doc_id TEXT, pipeline_run_id TEXT,
             created_at TEXT)""",
@@ -170,7 +200,9 @@ public final class LegacySamples {
 
   /** A citation listed twice, which is one edge. */
   private static void writeCitations(Path file) throws SQLException {
-    execute(file, """
+    execute(
+        file,
+        """
         CREATE TABLE IF NOT EXISTS citations (source_doi TEXT, target_doi TEXT)""",
         """
         INSERT INTO citations VALUES
@@ -182,7 +214,9 @@ public final class LegacySamples {
   private static void writeReports(Path reports) throws IOException {
     Files.createDirectories(reports.resolve("2024/03"));
     Files.createDirectories(reports.resolve("broken"));
-    Files.writeString(reports.resolve("2024/03/workflow-report-run-1.json"), """
+    Files.writeString(
+        reports.resolve("2024/03/workflow-report-run-1.json"),
+        """
         {"run_id": "run-1", "status": "completed", "papers_dir": "papers/",
          "started_at": "2024-03-01T10:00:00+00:00", "finished_at": "2024-03-01T10:07:00Z",
          "agentic": {"status": "ok", "report_questions": [
@@ -193,16 +227,23 @@ public final class LegacySamples {
          "audit_artifacts": {"markdown": {"path": "reports/audit-run-1.md", "status": "ok"},
                              "pdf": {"path": "reports/audit-run-1.pdf",
                                      "tex_path": "reports/audit-run-1.tex", "status": "ok"}}}
-        """, StandardCharsets.UTF_8);
-    Files.writeString(reports.resolve("workflow-report-run-2.json"), """
+        """,
+        StandardCharsets.UTF_8);
+    Files.writeString(
+        reports.resolve("workflow-report-run-2.json"),
+        """
         {"status": "done?", "prep": {"status": "failed"}, "started_at": "not a time"}
-        """, StandardCharsets.UTF_8);
-    Files.writeString(reports.resolve("broken/workflow-report-run-9.json"),
-        "{\"run_id\": \"run-9\", \"truncated\": ", StandardCharsets.UTF_8);
+        """,
+        StandardCharsets.UTF_8);
+    Files.writeString(
+        reports.resolve("broken/workflow-report-run-9.json"),
+        "{\"run_id\": \"run-9\", \"truncated\": ",
+        StandardCharsets.UTF_8);
   }
 
   private static void execute(Path file, String... statements) throws SQLException {
-    try (Connection connection = open(file); Statement statement = connection.createStatement()) {
+    try (Connection connection = open(file);
+        Statement statement = connection.createStatement()) {
       for (String sql : statements) {
         statement.execute(sql);
       }

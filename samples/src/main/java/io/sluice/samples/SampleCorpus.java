@@ -30,13 +30,13 @@ import org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 
 /**
- * The sample documents sluice generates for its zero-setup run and its tests, so that neither
- * needs anything from outside: multi-page English, three scripts, an image-only scan, an
- * encrypted file, a file with restricted permissions, a damaged file, a file that is not a PDF,
- * and a ZIP archive with a nested archive, a copy of another sample and a text file.
+ * The sample documents sluice generates for its zero-setup run and its tests, so that neither needs
+ * anything from outside: multi-page English, three scripts, an image-only scan, an encrypted file,
+ * a file with restricted permissions, a damaged file, a file that is not a PDF, and a ZIP archive
+ * with a nested archive, a copy of another sample and a text file.
  *
- * <p>The unencrypted files are byte-for-byte the same on every generation; the encrypted ones
- * carry random salts, as encryption must.
+ * <p>The unencrypted files are byte-for-byte the same on every generation; the encrypted ones carry
+ * random salts, as encryption must.
  */
 public final class SampleCorpus {
   /** The generated text comes from a fixed seed so the samples are reproducible. */
@@ -44,7 +44,8 @@ public final class SampleCorpus {
 
   private static final float FONT_SIZE = 11;
   private static final float MARGIN = 56;
-  private static final String FONT_RESOURCE = "/org/apache/pdfbox/resources/ttf/LiberationSans-Regular.ttf";
+  private static final String FONT_RESOURCE =
+      "/org/apache/pdfbox/resources/ttf/LiberationSans-Regular.ttf";
 
   private SampleCorpus() {}
 
@@ -61,14 +62,19 @@ public final class SampleCorpus {
     noCopying.setCanExtractContent(false);
     files.put("restricted.pdf", encryptedPdf("", "sluice-owner", noCopying));
     files.put("broken.pdf", brokenPdf());
-    files.put("not-a-pdf.pdf",
+    files.put(
+        "not-a-pdf.pdf",
         "<!DOCTYPE html><html><body><p>Saved from a browser.</p></body></html>\n"
             .getBytes(StandardCharsets.UTF_8));
     byte[] appendix = textPdf("Appendix", handbookPages(2, new Random(SEED + 1)));
-    files.put("bundle.zip", zip(Map.of(
-        "archive/handbook.pdf", handbook,
-        "archive/notes.txt", "Shipping notes, not a PDF.\n".getBytes(StandardCharsets.UTF_8),
-        "archive/inner.zip", zip(Map.of("appendix.pdf", appendix)))));
+    files.put(
+        "bundle.zip",
+        zip(
+            Map.of(
+                "archive/handbook.pdf", handbook,
+                "archive/notes.txt",
+                    "Shipping notes, not a PDF.\n".getBytes(StandardCharsets.UTF_8),
+                "archive/inner.zip", zip(Map.of("appendix.pdf", appendix)))));
     List<Path> written = new ArrayList<>();
     for (Map.Entry<String, byte[]> file : files.entrySet()) {
       Path path = directory.resolve(file.getKey());
@@ -79,9 +85,9 @@ public final class SampleCorpus {
   }
 
   /**
-   * Writes {@code count} manuals of {@code pages} pages of English each ({@code manual-001.pdf}
-   * …), different from one another and the same on every call: a corpus of a chosen size for
-   * resume tests and benchmarks.
+   * Writes {@code count} manuals of {@code pages} pages of English each ({@code manual-001.pdf} …),
+   * different from one another and the same on every call: a corpus of a chosen size for resume
+   * tests and benchmarks.
    */
   public static List<Path> writeManuals(Path directory, int count, int pages) throws IOException {
     Files.createDirectories(directory);
@@ -141,25 +147,50 @@ public final class SampleCorpus {
   }
 
   private static List<String> handbookPages(int count, Random random) {
-    String[] subjects = {"The lock keeper", "A sluice gate", "The upper pound", "Each barge",
-        "The weir", "A culvert", "The towpath crew", "The water authority"};
-    String[] verbs = {"inspects", "controls", "drains", "records", "raises", "lowers", "repairs",
-        "measures"};
-    String[] objects = {"the water level before dawn", "the paddles on the lower gate",
-        "silt that gathers near the cill", "every passage in the ledger", "the flow after heavy rain",
-        "the hinges and the balance beams", "the depth of the channel", "the spillway in winter"};
-    String[] clauses = {"so that no boat waits longer than it must", "because floods arrive quickly",
-        "as the regulations of the canal company require", "before the first boats arrive",
-        "while the reservoir refills", "to keep the navigation open all year"};
+    String[] subjects = {
+      "The lock keeper",
+      "A sluice gate",
+      "The upper pound",
+      "Each barge",
+      "The weir",
+      "A culvert",
+      "The towpath crew",
+      "The water authority"
+    };
+    String[] verbs = {
+      "inspects", "controls", "drains", "records", "raises", "lowers", "repairs", "measures"
+    };
+    String[] objects = {
+      "the water level before dawn",
+      "the paddles on the lower gate",
+      "silt that gathers near the cill",
+      "every passage in the ledger",
+      "the flow after heavy rain",
+      "the hinges and the balance beams",
+      "the depth of the channel",
+      "the spillway in winter"
+    };
+    String[] clauses = {
+      "so that no boat waits longer than it must",
+      "because floods arrive quickly",
+      "as the regulations of the canal company require",
+      "before the first boats arrive",
+      "while the reservoir refills",
+      "to keep the navigation open all year"
+    };
     List<String> pages = new ArrayList<>();
     for (int page = 1; page <= count; page++) {
       StringBuilder text = new StringBuilder("Chapter " + page + "\n");
       for (int paragraph = 0; paragraph < 4; paragraph++) {
         for (int sentence = 0; sentence < 5; sentence++) {
-          text.append(subjects[random.nextInt(subjects.length)]).append(' ')
-              .append(verbs[random.nextInt(verbs.length)]).append(' ')
-              .append(objects[random.nextInt(objects.length)]).append(' ')
-              .append(clauses[random.nextInt(clauses.length)]).append(". ");
+          text.append(subjects[random.nextInt(subjects.length)])
+              .append(' ')
+              .append(verbs[random.nextInt(verbs.length)])
+              .append(' ')
+              .append(objects[random.nextInt(objects.length)])
+              .append(' ')
+              .append(clauses[random.nextInt(clauses.length)])
+              .append(". ");
         }
         text.append('\n');
       }
@@ -200,10 +231,13 @@ public final class SampleCorpus {
     }
   }
 
-  private static byte[] encryptedPdf(String userPassword, String ownerPassword,
-      AccessPermission permission) throws IOException {
-    byte[] plain = textPdf("Protected", List.of(
-        "This page is protected. Only readers with the password may see the canal accounts."));
+  private static byte[] encryptedPdf(
+      String userPassword, String ownerPassword, AccessPermission permission) throws IOException {
+    byte[] plain =
+        textPdf(
+            "Protected",
+            List.of(
+                "This page is protected. Only readers with the password may see the canal accounts."));
     try (PDDocument document = org.apache.pdfbox.Loader.loadPDF(plain)) {
       StandardProtectionPolicy policy =
           new StandardProtectionPolicy(ownerPassword, userPassword, permission);
@@ -218,7 +252,7 @@ public final class SampleCorpus {
   /** A PDF header and the start of a catalog, then the file breaks off: damaged beyond repair. */
   private static byte[] brokenPdf() {
     return ("%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages "
-        + "/Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /Contents 4 0 R")
+            + "/Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /Contents 4 0 R")
         .getBytes(StandardCharsets.US_ASCII);
   }
 

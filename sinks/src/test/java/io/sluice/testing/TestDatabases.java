@@ -1,7 +1,7 @@
 package io.sluice.testing;
 
-import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.samples.EmbeddedPostgresServer;
+import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.sinks.postgres.SchemaMigrations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,8 +12,8 @@ import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real PostgreSQL for tests: one embedded server per test JVM, and a fresh, migrated database
- * on it for every caller, so tests never see each other's rows.
+ * A real PostgreSQL for tests: one embedded server per test JVM, and a fresh, migrated database on
+ * it for every caller, so tests never see each other's rows.
  */
 public final class TestDatabases {
   private static final AtomicInteger DATABASES = new AtomicInteger();
@@ -28,13 +28,16 @@ public final class TestDatabases {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          server.close();
-        } catch (IOException ignored) {
-          // The JVM is going; the temporary data directory goes with it.
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      server.close();
+                    } catch (IOException ignored) {
+                      // The JVM is going; the temporary data directory goes with it.
+                    }
+                  }));
     }
     DatabaseConfig database =
         new DatabaseConfig(server.jdbcUrl("sluice_test_" + DATABASES.incrementAndGet()));

@@ -1,9 +1,9 @@
 package io.sluice.testing;
 
-import java.io.IOException;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,14 +31,17 @@ public final class Corpus {
 
   public static List<Entry> manifest(Path directory) throws IOException {
     CsvMapper mapper = new CsvMapper();
-    CsvSchema schema = CsvSchema.emptySchema().withHeader().withColumnSeparator('\t')
-        .withoutQuoteChar();
-    try (MappingIterator<Map<String, String>> rows = mapper.readerForMapOf(String.class)
-        .with(schema).readValues(directory.resolve("MANIFEST.tsv").toFile())) {
+    CsvSchema schema =
+        CsvSchema.emptySchema().withHeader().withColumnSeparator('\t').withoutQuoteChar();
+    try (MappingIterator<Map<String, String>> rows =
+        mapper
+            .readerForMapOf(String.class)
+            .with(schema)
+            .readValues(directory.resolve("MANIFEST.tsv").toFile())) {
       List<Entry> entries = new ArrayList<>();
       for (Map<String, String> row : rows.readAll()) {
-        entries.add(new Entry(row.get("path"), row.get("category"), row.get("expected"),
-            row.get("notes")));
+        entries.add(
+            new Entry(row.get("path"), row.get("category"), row.get("expected"), row.get("notes")));
       }
       return entries;
     }

@@ -11,8 +11,8 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 
 /**
- * Hostile ZIP archives built in memory, so tests need nothing from outside: path traversal,
- * a decompression bomb, an empty archive, repeated member names and a truncated archive.
+ * Hostile ZIP archives built in memory, so tests need nothing from outside: path traversal, a
+ * decompression bomb, an empty archive, repeated member names and a truncated archive.
  */
 public final class ZipFixtures {
   private ZipFixtures() {}
@@ -53,8 +53,8 @@ public final class ZipFixtures {
   public static byte[] duplicateNames(byte[] first, byte[] second) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(bytes)) {
-      for (Object[] member : new Object[][] {
-          {"report.pdf", first}, {"report.pdf", second}, {"REPORT.pdf", first}}) {
+      for (Object[] member :
+          new Object[][] {{"report.pdf", first}, {"report.pdf", second}, {"REPORT.pdf", first}}) {
         zip.putArchiveEntry(new ZipArchiveEntry((String) member[0]));
         zip.write((byte[]) member[1]);
         zip.closeArchiveEntry();

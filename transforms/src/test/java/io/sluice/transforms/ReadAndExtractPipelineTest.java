@@ -42,24 +42,53 @@ public class ReadAndExtractPipelineTest {
     WithFailures.Result<PCollection<DocumentRecord>, Failure> extracted =
         read.output().apply(ExtractText.create());
 
-    PAssert.that(read.output().apply("Source URIs", MapElements.into(TypeDescriptors.strings())
-            .via(document -> document.source().uri())))
-        .containsInAnyOrder(root + "/handbook.pdf", root + "/multilingual.pdf",
-            root + "/scanned.pdf", root + "/locked.pdf", root + "/restricted.pdf",
-            root + "/broken.pdf", root + "/not-a-pdf.pdf",
-            root + "/bundle.zip!/archive/handbook.pdf", root + "/bundle.zip!/archive/notes.txt",
+    PAssert.that(
+            read.output()
+                .apply(
+                    "Source URIs",
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(document -> document.source().uri())))
+        .containsInAnyOrder(
+            root + "/handbook.pdf",
+            root + "/multilingual.pdf",
+            root + "/scanned.pdf",
+            root + "/locked.pdf",
+            root + "/restricted.pdf",
+            root + "/broken.pdf",
+            root + "/not-a-pdf.pdf",
+            root + "/bundle.zip!/archive/handbook.pdf",
+            root + "/bundle.zip!/archive/notes.txt",
             root + "/bundle.zip!/archive/inner.zip!/appendix.pdf");
     PAssert.that(read.failures()).empty();
-    PAssert.that(extracted.failures().apply("Failure classes", MapElements.into(TypeDescriptors.strings())
-            .via(failure -> failure.failureClass() + " " + failure.sourceUri())))
-        .containsInAnyOrder("ENCRYPTED " + root + "/locked.pdf", "CORRUPT " + root + "/broken.pdf",
+    PAssert.that(
+            extracted
+                .failures()
+                .apply(
+                    "Failure classes",
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(failure -> failure.failureClass() + " " + failure.sourceUri())))
+        .containsInAnyOrder(
+            "ENCRYPTED " + root + "/locked.pdf",
+            "CORRUPT " + root + "/broken.pdf",
             "NOT_PDF " + root + "/not-a-pdf.pdf",
             "NOT_PDF " + root + "/bundle.zip!/archive/notes.txt");
-    PAssert.that(extracted.output().apply("Page counts", MapElements.into(TypeDescriptors.strings())
-            .via(document -> document.source().uri().substring(root.length()) + " "
-                + document.pageTexts().size())))
-        .containsInAnyOrder("/handbook.pdf 6", "/multilingual.pdf 3", "/scanned.pdf 0",
-            "/restricted.pdf 1", "/bundle.zip!/archive/handbook.pdf 6",
+    PAssert.that(
+            extracted
+                .output()
+                .apply(
+                    "Page counts",
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(
+                            document ->
+                                document.source().uri().substring(root.length())
+                                    + " "
+                                    + document.pageTexts().size())))
+        .containsInAnyOrder(
+            "/handbook.pdf 6",
+            "/multilingual.pdf 3",
+            "/scanned.pdf 0",
+            "/restricted.pdf 1",
+            "/bundle.zip!/archive/handbook.pdf 6",
             "/bundle.zip!/archive/inner.zip!/appendix.pdf 2");
     pipeline.run().waitUntilFinish();
   }
@@ -68,19 +97,23 @@ public class ReadAndExtractPipelineTest {
   public void aDocumentOverTheTimeLimitIsAbandonedAsATimeout() throws Exception {
     Path samples = folder.getRoot().toPath();
     SampleCorpus.writeTo(samples);
-    PCollection<Failure> failures = pipeline
-        .apply(ReadSources.from(List.of(samples.resolve("handbook.pdf").toString())))
-        .output()
-        .apply(ExtractText.create().withTimeout(Duration.ofMillis(1)))
-        .failures();
-    PAssert.that(failures).satisfies(found -> {
-      List<Failure> all = StreamSupport.stream(found.spliterator(), false).toList();
-      assertThat(all.size(), equalTo(1));
-      assertThat(all.stream().map(Failure::failureClass).toList(),
-          everyItem(equalTo(FailureClass.TIMEOUT)));
-      assertThat(all.get(0).retryable(), equalTo(true));
-      return null;
-    });
+    PCollection<Failure> failures =
+        pipeline
+            .apply(ReadSources.from(List.of(samples.resolve("handbook.pdf").toString())))
+            .output()
+            .apply(ExtractText.create().withTimeout(Duration.ofMillis(1)))
+            .failures();
+    PAssert.that(failures)
+        .satisfies(
+            found -> {
+              List<Failure> all = StreamSupport.stream(found.spliterator(), false).toList();
+              assertThat(all.size(), equalTo(1));
+              assertThat(
+                  all.stream().map(Failure::failureClass).toList(),
+                  everyItem(equalTo(FailureClass.TIMEOUT)));
+              assertThat(all.get(0).retryable(), equalTo(true));
+              return null;
+            });
     pipeline.run().waitUntilFinish();
   }
 
@@ -88,9 +121,11 @@ public class ReadAndExtractPipelineTest {
   public void explicitFilesAreReadWhateverTheirName() throws Exception {
     Path odd = folder.newFile("document.bin").toPath();
     Files.write(odd, SampleCorpus.textPdf("Odd", List.of("A PDF with an odd name.")));
-    PCollection<String> uris = pipeline.apply(ReadSources.from(List.of(odd.toString())))
-        .output()
-        .apply(MapElements.into(TypeDescriptors.strings()).via(d -> d.source().uri()));
+    PCollection<String> uris =
+        pipeline
+            .apply(ReadSources.from(List.of(odd.toString())))
+            .output()
+            .apply(MapElements.into(TypeDescriptors.strings()).via(d -> d.source().uri()));
     PAssert.that(uris).containsInAnyOrder("file://" + odd.toAbsolutePath());
     pipeline.run().waitUntilFinish();
   }

@@ -6,8 +6,9 @@ import org.apache.beam.sdk.options.Description;
 
 /** The flags of {@code sluice backfill}. */
 public interface BackfillOptions extends StoreOptions {
-  @Description("Folder of the legacy SQLite stores (ragonometrics_*.sqlite, vectors_meta.sqlite, "
-      + "doi_network.sqlite). Without it and --reportsDir, generated samples are backfilled.")
+  @Description(
+      "Folder of the legacy SQLite stores (ragonometrics_*.sqlite, vectors_meta.sqlite, "
+          + "doi_network.sqlite). Without it and --reportsDir, generated samples are backfilled.")
   String getSqliteDir();
 
   void setSqliteDir(String value);
@@ -23,8 +24,9 @@ public interface BackfillOptions extends StoreOptions {
 
   void setFull(boolean value);
 
-  @Description("Only compare every source with its target row by row and print the parity "
-      + "table; move nothing. Exits 1 on any mismatch.")
+  @Description(
+      "Only compare every source with its target row by row and print the parity "
+          + "table; move nothing. Exits 1 on any mismatch.")
   @Default.Boolean(false)
   boolean getVerify();
 
@@ -36,8 +38,9 @@ public interface BackfillOptions extends StoreOptions {
 
   void setBackfillBatchSize(int value);
 
-  @Description("The most rows of a table one read moves. On the DirectRunner, which keeps a "
-      + "transform's whole output in memory, each slice number is a pipeline run of its own.")
+  @Description(
+      "The most rows of a table one read moves. On the DirectRunner, which keeps a "
+          + "transform's whole output in memory, each slice number is a pipeline run of its own.")
   @Default.Integer(100_000)
   int getBackfillSliceRows();
 

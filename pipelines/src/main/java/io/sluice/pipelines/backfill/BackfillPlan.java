@@ -26,13 +26,13 @@ import java.util.stream.Stream;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * What a backfill will read, decided before the pipeline starts: each legacy table found (with
- * the columns its version has), each report file, and for each whether its watermark lets it be
+ * What a backfill will read, decided before the pipeline starts: each legacy table found (with the
+ * columns its version has), each report file, and for each whether its watermark lets it be
  * skipped, read from its cursor, or read whole. What cannot be read is noted, or, for a file that
  * is damaged, turned into a failure record.
  */
-public record BackfillPlan(List<TableRead> tables, ReportsRead reports, List<String> notes,
-    List<Failure> failures) {
+public record BackfillPlan(
+    List<TableRead> tables, ReportsRead reports, List<String> notes, List<Failure> failures) {
 
   /** How a source is read this time. */
   public enum Mode {
@@ -45,29 +45,37 @@ public record BackfillPlan(List<TableRead> tables, ReportsRead reports, List<Str
   }
 
   /** One legacy table, how to read it, and in which slices. */
-  public record TableRead(LegacyTable table, String fingerprint, Mode mode,
-      @Nullable String cursorFrom, List<TableSlice> slices) {}
+  public record TableRead(
+      LegacyTable table,
+      String fingerprint,
+      Mode mode,
+      @Nullable String cursorFrom,
+      List<TableSlice> slices) {}
 
   /** One slice of one table. */
   public record SliceRead(LegacyTable table, TableSlice slice) {}
 
   /**
-   * What one pipeline run moves: some slices, and in the first pass the reports and the failures
-   * of damaged files.
+   * What one pipeline run moves: some slices, and in the first pass the reports and the failures of
+   * damaged files.
    */
   public record Pass(List<SliceRead> slices, boolean first) {}
 
   /** The report files, by path under the reports folder, and which of them changed. */
-  public record ReportsRead(@Nullable String root, Map<String, String> fingerprints,
-      List<String> changed) {}
+  public record ReportsRead(
+      @Nullable String root, Map<String, String> fingerprints, List<String> changed) {}
 
   /**
    * Inspects the legacy stores and decides, against the watermarks, what to read.
    *
    * @param sliceRows the most rows one slice of a table holds
    */
-  public static BackfillPlan make(@Nullable String sqliteDir, @Nullable String reportsDir,
-      boolean full, Map<String, Watermark> watermarks, int sliceRows)
+  public static BackfillPlan make(
+      @Nullable String sqliteDir,
+      @Nullable String reportsDir,
+      boolean full,
+      Map<String, Watermark> watermarks,
+      int sliceRows)
       throws IOException, SQLException {
     List<TableRead> tables = new ArrayList<>();
     List<String> notes = new ArrayList<>();
@@ -81,30 +89,39 @@ public record BackfillPlan(List<TableRead> tables, ReportsRead reports, List<Str
       for (LegacyLayout layout : LegacyLayouts.ALL) {
         Path file = dir.resolve(layout.file());
         if (!Files.isRegularFile(file)) {
-          notes.add(layout.source() + ": " + (layout.optional() ? "optional file absent"
-              : "file missing, nothing to move"));
+          notes.add(
+              layout.source()
+                  + ": "
+                  + (layout.optional() ? "optional file absent" : "file missing, nothing to move"));
           continue;
         }
         LegacyTable table = LegacyTable.inspect(layout, file.toString());
         if (!table.readable()) {
           notes.add(layout.source() + ": " + table.problem());
           if (table.damaged()) {
-            failures.add(Failure.ofUri(layout.source(), Stage.BACKFILL, FailureClass.CORRUPT,
-                table.problem()));
+            failures.add(
+                Failure.ofUri(
+                    layout.source(), Stage.BACKFILL, FailureClass.CORRUPT, table.problem()));
           }
           continue;
         }
         if (!table.missingColumns().isEmpty()) {
-          notes.add(layout.source() + ": no column " + String.join(", ", table.missingColumns())
-              + " in this version of the table; moved as NULL");
+          notes.add(
+              layout.source()
+                  + ": no column "
+                  + String.join(", ", table.missingColumns())
+                  + " in this version of the table; moved as NULL");
         }
         if (!table.extraColumns().isEmpty()) {
-          notes.add(layout.source() + ": column " + String.join(", ", table.extraColumns())
-              + " not in the unified schema; left out");
+          notes.add(
+              layout.source()
+                  + ": column "
+                  + String.join(", ", table.extraColumns())
+                  + " not in the unified schema; left out");
         }
         String fingerprint = fingerprints.computeIfAbsent(layout.file(), f -> fingerprint(file));
-        tables.add(decide(table, fingerprint, full ? null : watermarks.get(layout.source()),
-            sliceRows));
+        tables.add(
+            decide(table, fingerprint, full ? null : watermarks.get(layout.source()), sliceRows));
       }
     }
     return new BackfillPlan(tables, reports(reportsDir, full, watermarks), notes, failures);
@@ -112,13 +129,14 @@ public record BackfillPlan(List<TableRead> tables, ReportsRead reports, List<Str
 
   /** Whether there is anything to read or record: false when nothing changed. */
   public boolean hasWork() {
-    return !failures.isEmpty() || !reports.changed().isEmpty()
+    return !failures.isEmpty()
+        || !reports.changed().isEmpty()
         || tables.stream().anyMatch(read -> !read.slices().isEmpty());
   }
 
   /**
-   * The passes that move this plan: one with everything, or, when the runner holds whole outputs
-   * in memory, one per slice number (every table's first slice, then every second slice, …).
+   * The passes that move this plan: one with everything, or, when the runner holds whole outputs in
+   * memory, one per slice number (every table's first slice, then every second slice, …).
    */
   public List<Pass> passes(boolean slicePerPass) {
     List<SliceRead> all = new ArrayList<>();
@@ -134,23 +152,31 @@ public record BackfillPlan(List<TableRead> tables, ReportsRead reports, List<Str
     for (int i = 0; i < Math.max(most, 1); i++) {
       int number = i;
       List<SliceRead> slices = new ArrayList<>();
-      tables.stream().filter(read -> number < read.slices().size())
+      tables.stream()
+          .filter(read -> number < read.slices().size())
           .forEach(read -> slices.add(new SliceRead(read.table(), read.slices().get(number))));
       passes.add(new Pass(slices, i == 0));
     }
     return passes;
   }
 
-  private static TableRead decide(LegacyTable table, String fingerprint, Watermark watermark,
-      int sliceRows) throws SQLException {
+  private static TableRead decide(
+      LegacyTable table, String fingerprint, Watermark watermark, int sliceRows)
+      throws SQLException {
     if (watermark != null && watermark.fingerprint().equals(fingerprint)) {
       return new TableRead(table, fingerprint, Mode.UNCHANGED, null, List.of());
     }
     // A table with fewer rows than before was rewritten, not appended to: its cursor means
     // nothing any more.
-    if (watermark != null && table.hasCursor() && watermark.cursorValue() != null
+    if (watermark != null
+        && table.hasCursor()
+        && watermark.cursorValue() != null
         && table.rows() >= watermark.sourceRows()) {
-      return new TableRead(table, fingerprint, Mode.FROM_CURSOR, watermark.cursorValue(),
+      return new TableRead(
+          table,
+          fingerprint,
+          Mode.FROM_CURSOR,
+          watermark.cursorValue(),
           table.slices(watermark.cursorValue(), sliceRows));
     }
     return new TableRead(table, fingerprint, Mode.WHOLE, null, table.slices(null, sliceRows));
@@ -168,17 +194,24 @@ public record BackfillPlan(List<TableRead> tables, ReportsRead reports, List<Str
     }
     Map<String, String> fingerprints = new LinkedHashMap<>();
     try (Stream<Path> files = Files.walk(root)) {
-      files.filter(Files::isRegularFile)
+      files
+          .filter(Files::isRegularFile)
           .filter(file -> file.getFileName().toString().matches("workflow-report-.+\\.json"))
           .sorted()
-          .forEach(file -> fingerprints.put(
-              root.relativize(file).toString().replace('\\', '/'), fingerprint(file)));
+          .forEach(
+              file ->
+                  fingerprints.put(
+                      root.relativize(file).toString().replace('\\', '/'), fingerprint(file)));
     }
-    List<String> changed = fingerprints.entrySet().stream()
-        .filter(report -> full || watermarks.get(report.getKey()) == null
-            || !watermarks.get(report.getKey()).fingerprint().equals(report.getValue()))
-        .map(Map.Entry::getKey)
-        .toList();
+    List<String> changed =
+        fingerprints.entrySet().stream()
+            .filter(
+                report ->
+                    full
+                        || watermarks.get(report.getKey()) == null
+                        || !watermarks.get(report.getKey()).fingerprint().equals(report.getValue()))
+            .map(Map.Entry::getKey)
+            .toList();
     return new ReportsRead(root.toString(), fingerprints, changed);
   }
 

@@ -22,14 +22,18 @@ import java.util.TreeMap;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Compares every source of a plan, whole, with its target: each SQLite table read again and
- * mapped exactly as the pipeline maps it, all reports likewise, each row checked against the
- * target by {@link LegacyParity}. Rows the mapping refuses are counted by reason, not compared.
+ * Compares every source of a plan, whole, with its target: each SQLite table read again and mapped
+ * exactly as the pipeline maps it, all reports likewise, each row checked against the target by
+ * {@link LegacyParity}. Rows the mapping refuses are counted by reason, not compared.
  */
 public final class ParityCheck {
   /** What one source holds and how its target compares. */
-  public record SourceParity(String group, long sourceRows, Map<String, Long> skipped,
-      LegacyParity.@Nullable Comparison comparison, @Nullable String error) {
+  public record SourceParity(
+      String group,
+      long sourceRows,
+      Map<String, Long> skipped,
+      LegacyParity.@Nullable Comparison comparison,
+      @Nullable String error) {
     public long skippedRows() {
       return skipped.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -89,11 +93,15 @@ public final class ParityCheck {
           skipped.merge("report unreadable", 1L, Long::sum);
         }
       }
-      return new SourceParity(WorkflowReports.GROUP, reports.fingerprints().size(), skipped,
-          load.compare(), null);
+      return new SourceParity(
+          WorkflowReports.GROUP, reports.fingerprints().size(), skipped, load.compare(), null);
     } catch (SQLException e) {
-      return new SourceParity(WorkflowReports.GROUP, reports.fingerprints().size(), skipped,
-          null, "cannot verify: " + e.getMessage());
+      return new SourceParity(
+          WorkflowReports.GROUP,
+          reports.fingerprints().size(),
+          skipped,
+          null,
+          "cannot verify: " + e.getMessage());
     }
   }
 }

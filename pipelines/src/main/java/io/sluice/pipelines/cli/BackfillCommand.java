@@ -31,8 +31,8 @@ import org.slf4j.MDC;
 
 /**
  * {@code sluice backfill}: moves what changed in the legacy stores since the last backfill, then
- * proves every source against its target and advances the watermarks of those that match.
- * {@code --verify} only proves.
+ * proves every source against its target and advances the watermarks of those that match. {@code
+ * --verify} only proves.
  */
 final class BackfillCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,8 +61,13 @@ final class BackfillCommand {
       if (options.getBackfillSliceRows() <= 0) {
         throw new IllegalArgumentException("--backfillSliceRows must be positive");
       }
-      BackfillPlan plan = BackfillPlan.make(options.getSqliteDir(), options.getReportsDir(),
-          options.getFull(), watermarks.all(), options.getBackfillSliceRows());
+      BackfillPlan plan =
+          BackfillPlan.make(
+              options.getSqliteDir(),
+              options.getReportsDir(),
+              options.getFull(),
+              watermarks.all(),
+              options.getBackfillSliceRows());
       plan.notes().forEach(note -> log.println("sluice: " + note));
 
       Map<String, ParityTable.Moved> moved = new LinkedHashMap<>();
@@ -71,16 +76,25 @@ final class BackfillCommand {
       long start = System.nanoTime();
       if (!options.getVerify()) {
         ledger.started(runId, JSON.writeValueAsString(describe(options, plan)));
-        log.printf("sluice: backfill run %s · %d tables, %d reports · %s%n", runId,
-            plan.tables().size(), plan.reports().fingerprints().size(),
+        log.printf(
+            "sluice: backfill run %s · %d tables, %d reports · %s%n",
+            runId,
+            plan.tables().size(),
+            plan.reports().fingerprints().size(),
             options.getRunner().getSimpleName());
         if (plan.hasWork()) {
           // The DirectRunner holds each transform's whole output: a pass per slice bounds it.
           boolean slicePerPass = options.getRunner().getSimpleName().equals("DirectRunner");
           for (BackfillPlan.Pass pass : plan.passes(slicePerPass)) {
             Pipeline pipeline = Pipeline.create(options);
-            BackfillPipeline.build(pipeline, plan, pass, store.database(), runId,
-                options.getBackfillBatchSize(), StoreSettings.retryPolicy(options));
+            BackfillPipeline.build(
+                pipeline,
+                plan,
+                pass,
+                store.database(),
+                runId,
+                options.getBackfillBatchSize(),
+                StoreSettings.retryPolicy(options));
             PipelineResult result = pipeline.run();
             moveSucceeded = result.waitUntilFinish() == PipelineResult.State.DONE;
             add(moved, moved(result, plan));
@@ -98,9 +112,13 @@ final class BackfillCommand {
       List<SourceParity> parity = ParityCheck.run(plan, store.database());
       double paritySeconds = (System.nanoTime() - parityStart) / 1e9;
       boolean clean = parity.stream().allMatch(SourceParity::clean);
-      out.printf("backfill %s %s in %.1f s; parity %s (checked row by row in %.1f s)%n", runId,
-          options.getVerify() ? "verified" : moveSucceeded ? "moved" : "FAILED", moveSeconds,
-          clean ? "holds" : "BROKEN", paritySeconds);
+      out.printf(
+          "backfill %s %s in %.1f s; parity %s (checked row by row in %.1f s)%n",
+          runId,
+          options.getVerify() ? "verified" : moveSucceeded ? "moved" : "FAILED",
+          moveSeconds,
+          clean ? "holds" : "BROKEN",
+          paritySeconds);
       ParityTable.print(out, parity, moved);
 
       if (!options.getVerify()) {
@@ -112,7 +130,9 @@ final class BackfillCommand {
         summary.put("parity_seconds", paritySeconds);
         summary.put("moved", moved);
         summary.put("parity", parity);
-        ledger.finished(runId, moveSucceeded && clean ? "completed" : "failed",
+        ledger.finished(
+            runId,
+            moveSucceeded && clean ? "completed" : "failed",
             JSON.writeValueAsString(summary));
       }
       return moveSucceeded && clean ? 0 : 1;
@@ -128,8 +148,7 @@ final class BackfillCommand {
     Path samples = Path.of(options.getWorkDir(), "legacy-samples").toAbsolutePath();
     if (!Files.isDirectory(samples)) {
       LegacySamples.writeTo(samples, options.getSampleTokenUsageRows());
-      log.println("sluice: no --sqliteDir or --reportsDir; generated legacy samples in "
-          + samples);
+      log.println("sluice: no --sqliteDir or --reportsDir; generated legacy samples in " + samples);
     } else {
       log.println("sluice: no --sqliteDir or --reportsDir; backfilling the samples in " + samples);
     }
@@ -144,8 +163,12 @@ final class BackfillCommand {
     description.put("reports_dir", options.getReportsDir());
     description.put("full", options.getFull());
     Map<String, String> modes = new LinkedHashMap<>();
-    plan.tables().forEach(read -> modes.put(read.table().layout().source(),
-        read.mode() + (read.cursorFrom() == null ? "" : " > " + read.cursorFrom())));
+    plan.tables()
+        .forEach(
+            read ->
+                modes.put(
+                    read.table().layout().source(),
+                    read.mode() + (read.cursorFrom() == null ? "" : " > " + read.cursorFrom())));
     description.put("tables", modes);
     description.put("reports_changed", plan.reports().changed().size());
     description.put("notes", plan.notes());
@@ -154,7 +177,8 @@ final class BackfillCommand {
 
   private static Map<String, ParityTable.Moved> moved(PipelineResult result, BackfillPlan plan) {
     List<String> groups = new ArrayList<>();
-    plan.tables().stream().filter(read -> read.mode() != Mode.UNCHANGED)
+    plan.tables().stream()
+        .filter(read -> read.mode() != Mode.UNCHANGED)
         .forEach(read -> groups.add(read.table().layout().source()));
     if (!plan.reports().changed().isEmpty()) {
       groups.add(WorkflowReports.GROUP);
@@ -162,18 +186,28 @@ final class BackfillCommand {
     Map<String, ParityTable.Moved> moved = new LinkedHashMap<>();
     for (String group : groups) {
       String namespace = "backfill " + group;
-      moved.put(group, new ParityTable.Moved(
-          PipelineMetrics.counter(result, namespace, "rows_read"),
-          PipelineMetrics.counter(result, namespace, "rows_written"),
-          PipelineMetrics.counter(result, namespace, "rows_unchanged")));
+      moved.put(
+          group,
+          new ParityTable.Moved(
+              PipelineMetrics.counter(result, namespace, "rows_read"),
+              PipelineMetrics.counter(result, namespace, "rows_written"),
+              PipelineMetrics.counter(result, namespace, "rows_unchanged")));
     }
     return moved;
   }
 
   private static void add(
       Map<String, ParityTable.Moved> total, Map<String, ParityTable.Moved> pass) {
-    pass.forEach((group, figures) -> total.merge(group, figures, (a, b) -> new ParityTable.Moved(
-        a.read() + b.read(), a.written() + b.written(), a.unchanged() + b.unchanged())));
+    pass.forEach(
+        (group, figures) ->
+            total.merge(
+                group,
+                figures,
+                (a, b) ->
+                    new ParityTable.Moved(
+                        a.read() + b.read(),
+                        a.written() + b.written(),
+                        a.unchanged() + b.unchanged())));
   }
 
   /** Watermarks for the sources that matched their target: the next run starts from there. */
@@ -184,13 +218,20 @@ final class BackfillCommand {
     List<Watermark> proven = new ArrayList<>();
     for (TableRead read : plan.tables()) {
       if (clean.getOrDefault(read.table().layout().source(), false)) {
-        proven.add(new Watermark(read.table().layout().source(), read.fingerprint(),
-            read.table().cursorMax(), read.table().rows(), runId));
+        proven.add(
+            new Watermark(
+                read.table().layout().source(),
+                read.fingerprint(),
+                read.table().cursorMax(),
+                read.table().rows(),
+                runId));
       }
     }
     if (clean.getOrDefault(WorkflowReports.GROUP, false)) {
-      plan.reports().fingerprints().forEach((file, fingerprint) ->
-          proven.add(new Watermark(file, fingerprint, null, 1, runId)));
+      plan.reports()
+          .fingerprints()
+          .forEach(
+              (file, fingerprint) -> proven.add(new Watermark(file, fingerprint, null, 1, runId)));
     }
     return proven;
   }

@@ -6,9 +6,9 @@ import io.sluice.pipelines.ingest.IngestPipeline;
 import io.sluice.pipelines.ingest.PipelineMetrics;
 import io.sluice.pipelines.ingest.S3Settings;
 import io.sluice.samples.SampleCorpus;
+import io.sluice.sinks.ledger.ClaimUnsettled;
 import io.sluice.sinks.postgres.RunContext;
 import io.sluice.sinks.postgres.RunLedger;
-import io.sluice.sinks.ledger.ClaimUnsettled;
 import io.sluice.transforms.embed.EmbedChunks;
 import io.sluice.transforms.extract.ExtractText;
 import io.sluice.transforms.read.InputPatterns;
@@ -61,10 +61,15 @@ final class IngestCommand {
       plan.put("pipeline_run_id", run.indexVersionId());
       plan.put("index_version", run.indexVersion());
       ledger.started(runId, JSON.writeValueAsString(plan));
-      log.printf("sluice: run %s · %d files · index version %s · %s%n", runId, files,
-          run.indexVersionId(), options.getRunner().getSimpleName());
-      LOG.info("ingest of {} files from {} into {} on {}, index version {}", files, inputs,
-          store.database().maskedUrl(), options.getRunner().getSimpleName(),
+      log.printf(
+          "sluice: run %s · %d files · index version %s · %s%n",
+          runId, files, run.indexVersionId(), options.getRunner().getSimpleName());
+      LOG.info(
+          "ingest of {} files from {} into {} on {}, index version {}",
+          files,
+          inputs,
+          store.database().maskedUrl(),
+          options.getRunner().getSimpleName(),
           run.indexVersionId());
 
       Pipeline pipeline = Pipeline.create(options);
@@ -85,8 +90,13 @@ final class IngestCommand {
       Optional<String> pruneHeldBack = Optional.empty();
       if (options.getPrune()) {
         List<String> roots = inputs.stream().map(InputPatterns::rootUri).toList();
-        pruneHeldBack = PruneGuard.holdBack(state, matches, ledger.sourcesUnder(runId, roots),
-            options.getMaxPruneFraction(), options.getForce());
+        pruneHeldBack =
+            PruneGuard.holdBack(
+                state,
+                matches,
+                ledger.sourcesUnder(runId, roots),
+                options.getMaxPruneFraction(),
+                options.getForce());
         if (pruneHeldBack.isEmpty()) {
           pruned = ledger.prune(runId, roots);
         }
@@ -95,16 +105,25 @@ final class IngestCommand {
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("wall_seconds", seconds);
       summary.put("files_matched", files);
-      summary.put("documents_skipped", PipelineMetrics.counter(result, ClaimUnsettled.class, "documents_skipped"));
-      summary.put("documents_redone", PipelineMetrics.counter(result, ClaimUnsettled.class, "documents_redone"));
-      summary.put("pages_extracted", PipelineMetrics.counter(result, ExtractText.class, "pages_extracted"));
-      summary.put("chunks_embedded", PipelineMetrics.counter(result, EmbedChunks.class, "chunks_embedded"));
-      summary.put("documents_read", PipelineMetrics.counter(result, ReadSources.class, "documents_read"));
+      summary.put(
+          "documents_skipped",
+          PipelineMetrics.counter(result, ClaimUnsettled.class, "documents_skipped"));
+      summary.put(
+          "documents_redone",
+          PipelineMetrics.counter(result, ClaimUnsettled.class, "documents_redone"));
+      summary.put(
+          "pages_extracted", PipelineMetrics.counter(result, ExtractText.class, "pages_extracted"));
+      summary.put(
+          "chunks_embedded", PipelineMetrics.counter(result, EmbedChunks.class, "chunks_embedded"));
+      summary.put(
+          "documents_read", PipelineMetrics.counter(result, ReadSources.class, "documents_read"));
       summary.put("documents_pruned", pruned);
       pruneHeldBack.ifPresent(reason -> summary.put("prune_held_back", reason));
       summary.put("figures", figures);
       boolean done = state == PipelineResult.State.DONE;
-      ledger.finished(runId, done ? "completed" : state.toString().toLowerCase(),
+      ledger.finished(
+          runId,
+          done ? "completed" : state.toString().toLowerCase(),
           JSON.writeValueAsString(summary));
       RunReport.print(out, runId, done ? "completed" : state.toString(), figures, summary);
       return done ? 0 : 1;
@@ -136,9 +155,9 @@ final class IngestCommand {
   }
 
   /**
-   * Matches every input before the run, so a missing file, a missing bucket, refused credentials
-   * or an unreachable endpoint is one clear error and nothing is written. Returns the files each
-   * input matched.
+   * Matches every input before the run, so a missing file, a missing bucket, refused credentials or
+   * an unreachable endpoint is one clear error and nothing is written. Returns the files each input
+   * matched.
    */
   private static Map<String, Long> countMatches(List<String> inputs) throws Exception {
     Map<String, Long> files = new LinkedHashMap<>();
@@ -151,14 +170,20 @@ final class IngestCommand {
         throw new IllegalArgumentException(InputProblems.describe(input, e), e);
       }
       if (match.status() != MatchResult.Status.OK) {
-        throw new IllegalArgumentException(match.status() == MatchResult.Status.NOT_FOUND
-            ? "input not found: " + input
-            : InputProblems.describe(input, matchError(match)));
+        throw new IllegalArgumentException(
+            match.status() == MatchResult.Status.NOT_FOUND
+                ? "input not found: " + input
+                : InputProblems.describe(input, matchError(match)));
       }
-      files.merge(input, match.metadata().stream()
-          .filter(file -> !InputPatterns.isGlob(pattern)
-              || InputPatterns.isIngestibleName(file.resourceId().toString()))
-          .count(), Long::sum);
+      files.merge(
+          input,
+          match.metadata().stream()
+              .filter(
+                  file ->
+                      !InputPatterns.isGlob(pattern)
+                          || InputPatterns.isIngestibleName(file.resourceId().toString()))
+              .count(),
+          Long::sum);
     }
     return files;
   }

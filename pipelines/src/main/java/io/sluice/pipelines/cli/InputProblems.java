@@ -12,15 +12,25 @@ final class InputProblems {
   static String describe(String input, Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
       if (cause instanceof AwsServiceException service) {
-        String code = service.awsErrorDetails() == null
-            ? null : service.awsErrorDetails().errorCode();
+        String code =
+            service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
         int status = service.statusCode();
         if ("NoSuchBucket".equals(code) || status == 404) {
-          return "bucket of " + input + " does not exist (S3 says " + code + ", HTTP " + status
+          return "bucket of "
+              + input
+              + " does not exist (S3 says "
+              + code
+              + ", HTTP "
+              + status
               + ")";
         }
         if (status == 401 || status == 403) {
-          return "S3 refused the credentials for " + input + " (" + code + ", HTTP " + status
+          return "S3 refused the credentials for "
+              + input
+              + " ("
+              + code
+              + ", HTTP "
+              + status
               + "): check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, --s3Profile or the role";
         }
         return "S3 refused to list " + input + ": " + code + " (HTTP " + status + ")";

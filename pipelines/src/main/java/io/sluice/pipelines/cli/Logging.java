@@ -12,17 +12,17 @@ import org.apache.logging.log4j.core.config.builder.api.LayoutComponentBuilder;
 import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
 
 /**
- * The command line's logs, through Log4j 2 (the backend a Flink cluster logs with): sluice at
- * INFO, libraries only when something is wrong; as text or as JSON lines, to standard error or
- * to a file. A line carries the run id, and the document id and source URI where they are known
- * (from the MDC, which the runner's worker threads inherit). Passwords in JDBC URLs are masked in
- * every message, whoever logs it. Progress lines and the run report are not logs: they stay on
- * the terminal.
+ * The command line's logs, through Log4j 2 (the backend a Flink cluster logs with): sluice at INFO,
+ * libraries only when something is wrong; as text or as JSON lines, to standard error or to a file.
+ * A line carries the run id, and the document id and source URI where they are known (from the MDC,
+ * which the runner's worker threads inherit). Passwords in JDBC URLs are masked in every message,
+ * whoever logs it. Progress lines and the run report are not logs: they stay on the terminal.
  */
 final class Logging {
   /** How log lines look: {@code --logFormat=text|json}. */
   enum Format {
-    TEXT, JSON;
+    TEXT,
+    JSON;
 
     static Format named(String name) {
       for (Format format : values()) {
@@ -35,14 +35,19 @@ final class Logging {
   }
 
   /** A password in a URL's query ({@code password=…}) or in its user part ({@code //u:p@}). */
-  private static final String MASKED = "%replace{%replace{MESSAGE}{(?i)(password=)[^&;\\s]*}"
-      + "{$1***}}{(//[^/:@\\s]+:)[^@/\\s]*@}{$1***@}";
+  private static final String MASKED =
+      "%replace{%replace{MESSAGE}{(?i)(password=)[^&;\\s]*}"
+          + "{$1***}}{(//[^/:@\\s]+:)[^@/\\s]*@}{$1***@}";
 
-  private static final String TEXT = "%d{ISO8601} %-5p [%X{run_id}] %c{1}: "
-      + MASKED.replace("MESSAGE", "%m") + "%n" + MASKED.replace("MESSAGE", "%throwable");
+  private static final String TEXT =
+      "%d{ISO8601} %-5p [%X{run_id}] %c{1}: "
+          + MASKED.replace("MESSAGE", "%m")
+          + "%n"
+          + MASKED.replace("MESSAGE", "%throwable");
 
   /** Stack traces off: the patterns write the exception themselves, masked. */
-  private static final String JSON = """
+  private static final String JSON =
+      """
       {"time": {"$resolver": "timestamp",
                 "pattern": {"format": "yyyy-MM-dd'T'HH:mm:ss.SSSXXX", "timeZone": "UTC"}},
        "level": {"$resolver": "level", "field": "name"},
@@ -55,14 +60,14 @@ final class Logging {
                    "stackTraceEnabled": false},
        "exception": {"$resolver": "pattern", "pattern": "EXCEPTION_PATTERN",
                      "stackTraceEnabled": false}}"""
-      .replace("MESSAGE_PATTERN", jsonString(MASKED.replace("MESSAGE", "%m")))
-      .replace("EXCEPTION_PATTERN", jsonString(MASKED.replace("MESSAGE", "%throwable")));
+          .replace("MESSAGE_PATTERN", jsonString(MASKED.replace("MESSAGE", "%m")))
+          .replace("EXCEPTION_PATTERN", jsonString(MASKED.replace("MESSAGE", "%throwable")));
 
   private Logging() {}
 
   /**
-   * Makes log lines inherit the MDC of the thread that starts the runner's threads. Must run
-   * before anything logs, so the CLI's main calls it first.
+   * Makes log lines inherit the MDC of the thread that starts the runner's threads. Must run before
+   * anything logs, so the CLI's main calls it first.
    */
   static void inheritContextInNewThreads() {
     System.setProperty("log4j2.isThreadContextMapInheritable", "true");
@@ -73,18 +78,24 @@ final class Logging {
     ConfigurationBuilder<BuiltConfiguration> config =
         ConfigurationBuilderFactory.newConfigurationBuilder();
     config.setConfigurationName("sluice");
-    AppenderComponentBuilder appender = file == null
-        ? config.newAppender("log", "Console")
-            .addAttribute("target", ConsoleAppender.Target.SYSTEM_ERR)
-            .addAttribute("follow", true)
-        : config.newAppender("log", "File")
-            .addAttribute("fileName", file.toAbsolutePath().toString())
-            .addAttribute("append", true);
-    LayoutComponentBuilder layout = format == Format.TEXT
-        // The pattern writes the exception itself, masked; left to itself it adds it unmasked.
-        ? config.newLayout("PatternLayout").addAttribute("pattern", TEXT)
-            .addAttribute("alwaysWriteExceptions", false)
-        : config.newLayout("JsonTemplateLayout").addAttribute("eventTemplate", JSON);
+    AppenderComponentBuilder appender =
+        file == null
+            ? config
+                .newAppender("log", "Console")
+                .addAttribute("target", ConsoleAppender.Target.SYSTEM_ERR)
+                .addAttribute("follow", true)
+            : config
+                .newAppender("log", "File")
+                .addAttribute("fileName", file.toAbsolutePath().toString())
+                .addAttribute("append", true);
+    LayoutComponentBuilder layout =
+        format == Format.TEXT
+            // The pattern writes the exception itself, masked; left to itself it adds it unmasked.
+            ? config
+                .newLayout("PatternLayout")
+                .addAttribute("pattern", TEXT)
+                .addAttribute("alwaysWriteExceptions", false)
+            : config.newLayout("JsonTemplateLayout").addAttribute("eventTemplate", JSON);
     config.add(appender.add(layout));
     config.add(config.newRootLogger(Level.WARN).add(config.newAppenderRef("log")));
     level(config, "io.sluice", Level.INFO);
@@ -98,10 +109,13 @@ final class Logging {
     Configurator.reconfigure(config.build());
   }
 
-  private static void level(ConfigurationBuilder<BuiltConfiguration> config, String logger,
-      Level level) {
-    config.add(config.newLogger(logger, level).add(config.newAppenderRef("log"))
-        .addAttribute("additivity", false));
+  private static void level(
+      ConfigurationBuilder<BuiltConfiguration> config, String logger, Level level) {
+    config.add(
+        config
+            .newLogger(logger, level)
+            .add(config.newAppenderRef("log"))
+            .addAttribute("additivity", false));
   }
 
   /** The text as it goes between the quotes of a JSON string. */

@@ -12,11 +12,13 @@ import java.util.concurrent.TimeUnit;
  * the line is redrawn every two seconds; in a log, a line every ten.
  */
 final class ProgressReporter implements AutoCloseable {
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(task -> {
-    Thread thread = new Thread(task, "sluice-progress");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "sluice-progress");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final boolean terminal = System.console() != null;
   private final PrintStream out;
   private final long start = System.nanoTime();
@@ -24,12 +26,12 @@ final class ProgressReporter implements AutoCloseable {
   private ProgressReporter(RunLedger ledger, String runId, long filesMatched, PrintStream out) {
     this.out = out;
     long period = terminal ? 2 : 10;
-    timer.scheduleAtFixedRate(() -> show(ledger, runId, filesMatched), period, period,
-        TimeUnit.SECONDS);
+    timer.scheduleAtFixedRate(
+        () -> show(ledger, runId, filesMatched), period, period, TimeUnit.SECONDS);
   }
 
-  static ProgressReporter start(RunLedger ledger, String runId, long filesMatched,
-      PrintStream out) {
+  static ProgressReporter start(
+      RunLedger ledger, String runId, long filesMatched, PrintStream out) {
     return new ProgressReporter(ledger, runId, filesMatched, out);
   }
 
@@ -37,10 +39,15 @@ final class ProgressReporter implements AutoCloseable {
     try {
       RunLedger.RunFigures figures = ledger.figures(runId);
       double seconds = (System.nanoTime() - start) / 1e9;
-      String line = String.format(
-          "sluice: %d files · %d sources seen · %d documents stored · %d chunks (%.1f/s) · %d failures",
-          filesMatched, figures.sourcesSeen(), figures.documentsStored(),
-          figures.chunksWritten(), figures.chunksWritten() / seconds, figures.failures());
+      String line =
+          String.format(
+              "sluice: %d files · %d sources seen · %d documents stored · %d chunks (%.1f/s) · %d failures",
+              filesMatched,
+              figures.sourcesSeen(),
+              figures.documentsStored(),
+              figures.chunksWritten(),
+              figures.chunksWritten() / seconds,
+              figures.failures());
       out.print(terminal ? "\r" + line : line + "\n");
       out.flush();
     } catch (Exception e) {

@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Ready option sets for a runner, kept in {@code runner-configs/NAME.conf} (one flag a line,
- * {@code #} comments). {@code --runnerConfig=NAME} puts that set before the user's own flags, so
- * flags given on the command line win; without it and without {@code --runner}, {@code direct}
- * is used. A file in the working directory's {@code runner-configs/} overrides the packaged one.
+ * Ready option sets for a runner, kept in {@code runner-configs/NAME.conf} (one flag a line, {@code
+ * #} comments). {@code --runnerConfig=NAME} puts that set before the user's own flags, so flags
+ * given on the command line win; without it and without {@code --runner}, {@code direct} is used. A
+ * file in the working directory's {@code runner-configs/} overrides the packaged one.
  */
 final class RunnerConfigs {
   static final String DEFAULT = "direct";
@@ -69,7 +69,9 @@ final class RunnerConfigs {
         text = new String(packaged.readAllBytes(), StandardCharsets.UTF_8);
       }
     }
-    return text.lines().map(String::strip)
-        .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+    return text.lines()
+        .map(String::strip)
+        .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+        .toList();
   }
 }

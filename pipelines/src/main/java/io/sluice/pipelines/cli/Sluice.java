@@ -21,12 +21,12 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.slf4j.MDC;
 
 /**
- * The command line: {@code sluice ingest|backfill|checksum|status [--flag=value …]}. Flags
- * follow Beam's PipelineOptions, so runner flags ({@code --runner=FlinkRunner}) pass straight
- * through.
+ * The command line: {@code sluice ingest|backfill|checksum|status [--flag=value …]}. Flags follow
+ * Beam's PipelineOptions, so runner flags ({@code --runner=FlinkRunner}) pass straight through.
  */
 public final class Sluice {
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       usage: sluice <command> [--flag=value …]
         ingest    ingest PDFs and ZIP archives into PostgreSQL (--input=…, --databaseUrl=…)
         backfill  move legacy SQLite stores and JSON reports into PostgreSQL, prove parity
@@ -42,8 +42,9 @@ public final class Sluice {
 
     void setRun(String value);
 
-    @Description("A document claimed (in_progress) longer ago than this is reported as stale: the"
-        + " run that claimed it stopped without finishing it, and the next ingest redoes it.")
+    @Description(
+        "A document claimed (in_progress) longer ago than this is reported as stale: the"
+            + " run that claimed it stopped without finishing it, and the next ingest redoes it.")
     @Default.Integer(30)
     int getStaleAfterMinutes();
 
@@ -64,12 +65,13 @@ public final class Sluice {
     }
     List<String> flags = Arrays.asList(args).subList(1, args.length);
     if (flags.contains("--help")) {
-      Class<? extends PipelineOptions> type = switch (args[0]) {
-        case "ingest" -> IngestOptions.class;
-        case "status" -> StatusOptions.class;
-        case "backfill" -> BackfillOptions.class;
-        default -> StoreOptions.class;
-      };
+      Class<? extends PipelineOptions> type =
+          switch (args[0]) {
+            case "ingest" -> IngestOptions.class;
+            case "status" -> StatusOptions.class;
+            case "backfill" -> BackfillOptions.class;
+            default -> StoreOptions.class;
+          };
       PipelineOptionsFactory.printHelp(out, type);
       return 0;
     }
@@ -115,7 +117,8 @@ public final class Sluice {
     T options =
         PipelineOptionsFactory.fromArgs(flags.toArray(String[]::new)).withValidation().as(type);
     StoreOptions store = options.as(StoreOptions.class);
-    Logging.configure(Logging.Format.named(store.getLogFormat()),
+    Logging.configure(
+        Logging.Format.named(store.getLogFormat()),
         store.getLogFile() == null ? null : Path.of(store.getLogFile()));
     stageOnlyTheJobJar(options);
     return options;

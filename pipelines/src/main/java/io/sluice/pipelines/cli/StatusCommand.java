@@ -20,8 +20,10 @@ final class StatusCommand {
       throws Exception {
     String runId = options.getRun();
     if (runId != null) {
-      RunLedger.RunRow row = ledger.run(runId)
-          .orElseThrow(() -> new IllegalArgumentException("no run with id " + runId));
+      RunLedger.RunRow row =
+          ledger
+              .run(runId)
+              .orElseThrow(() -> new IllegalArgumentException("no run with id " + runId));
       RunReport.print(out, runId, row.status(), ledger.figures(runId), payload(row));
       return;
     }
@@ -30,31 +32,41 @@ final class StatusCommand {
       out.println("no runs yet");
       return;
     }
-    out.printf("%-36s  %-10s  %-19s  %8s  %8s  %8s  %8s%n", "run", "status", "started",
-        "stored", "skipped", "chunks", "failures");
+    out.printf(
+        "%-36s  %-10s  %-19s  %8s  %8s  %8s  %8s%n",
+        "run", "status", "started", "stored", "skipped", "chunks", "failures");
     for (RunLedger.RunRow run : runs) {
       RunLedger.RunFigures figures = ledger.figures(run.runId());
       Map<String, Object> payload = payload(run);
-      out.printf("%-36s  %-10s  %-19s  %8d  %8s  %8d  %8d%n", run.runId(), run.status(),
+      out.printf(
+          "%-36s  %-10s  %-19s  %8d  %8s  %8d  %8d%n",
+          run.runId(),
+          run.status(),
           run.startedAt() == null ? "" : run.startedAt().substring(0, 19),
           figures.documentsStored() + figures.documentsNoText(),
-          payload.getOrDefault("documents_skipped", "-"), figures.chunksWritten(),
+          payload.getOrDefault("documents_skipped", "-"),
+          figures.chunksWritten(),
           figures.failures());
     }
     Duration staleAfter = Duration.ofMinutes(options.getStaleAfterMinutes());
     RunLedger.LedgerState ledgerState = ledger.state(staleAfter);
-    out.printf("%nledger: %d documents in progress, %d of them stale (claimed over %d min ago;"
-        + " the next ingest redoes them), %d quarantined%n", ledgerState.inProgress(),
-        ledgerState.stale(), staleAfter.toMinutes(), ledgerState.quarantined());
+    out.printf(
+        "%nledger: %d documents in progress, %d of them stale (claimed over %d min ago;"
+            + " the next ingest redoes them), %d quarantined%n",
+        ledgerState.inProgress(),
+        ledgerState.stale(),
+        staleAfter.toMinutes(),
+        ledgerState.quarantined());
     RunLedger.RunRow latest = runs.get(0);
     out.println();
-    RunReport.print(out, latest.runId(), latest.status(), ledger.figures(latest.runId()),
-        payload(latest));
+    RunReport.print(
+        out, latest.runId(), latest.status(), ledger.figures(latest.runId()), payload(latest));
   }
 
   private static Map<String, Object> payload(RunLedger.RunRow row) throws SQLException {
     try {
-      return JSON.readValue(row.payload(), new com.fasterxml.jackson.core.type.TypeReference<>() {});
+      return JSON.readValue(
+          row.payload(), new com.fasterxml.jackson.core.type.TypeReference<>() {});
     } catch (java.io.IOException e) {
       throw new SQLException("run record " + row.runId() + " holds unreadable JSON", e);
     }

@@ -27,8 +27,9 @@ final class Store implements AutoCloseable {
 
   static Store open(StoreOptions options, PrintStream log) throws IOException {
     if (options.getDatabaseUrl() != null) {
-      DatabaseConfig database = new DatabaseConfig(options.getDatabaseUrl())
-          .withLimits(StoreSettings.connectionLimits(options));
+      DatabaseConfig database =
+          new DatabaseConfig(options.getDatabaseUrl())
+              .withLimits(StoreSettings.connectionLimits(options));
       checkReachable(database);
       SchemaMigrations.migrate(database);
       return new Store(database, null);
@@ -52,8 +53,12 @@ final class Store implements AutoCloseable {
     try (Connection connection = database.connect()) {
       connection.isValid(5);
     } catch (SQLException e) {
-      throw new IllegalArgumentException("cannot connect to PostgreSQL at "
-          + database.maskedUrl() + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+      throw new IllegalArgumentException(
+          "cannot connect to PostgreSQL at "
+              + database.maskedUrl()
+              + ": "
+              + e.getMessage().lines().findFirst().orElse(""),
+          e);
     }
   }
 

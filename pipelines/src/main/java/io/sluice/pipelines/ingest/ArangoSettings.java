@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * The ArangoDB connection the options ask for, if any. The password is read here, on the client,
- * from {@code ARANGO_PASSWORD} or the file {@code --arangoPasswordFile} names; it never appears
- * on a command line.
+ * from {@code ARANGO_PASSWORD} or the file {@code --arangoPasswordFile} names; it never appears on
+ * a command line.
  */
 public final class ArangoSettings {
   public static final String PASSWORD_VARIABLE = "ARANGO_PASSWORD";
@@ -29,8 +29,14 @@ public final class ArangoSettings {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("unknown arangoProtocol " + options.getArangoProtocol());
     }
-    return Optional.of(new ArangoConfig(options.getArangoUrl(), options.getArangoDatabase(),
-        options.getArangoUser(), password(options), protocol, options.getArangoCreateDatabase()));
+    return Optional.of(
+        new ArangoConfig(
+            options.getArangoUrl(),
+            options.getArangoDatabase(),
+            options.getArangoUser(),
+            password(options),
+            protocol,
+            options.getArangoCreateDatabase()));
   }
 
   private static String password(IngestOptions options) {

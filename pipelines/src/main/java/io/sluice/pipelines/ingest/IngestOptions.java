@@ -6,8 +6,9 @@ import org.apache.beam.sdk.options.Description;
 
 /** The flags of {@code sluice ingest}, in Beam's {@code --name=value} style. */
 public interface IngestOptions extends StoreOptions, S3SourceOptions {
-  @Description("A file, folder or glob to ingest (repeatable; any Beam file system path). "
-      + "Without it, the generated sample documents are ingested.")
+  @Description(
+      "A file, folder or glob to ingest (repeatable; any Beam file system path). "
+          + "Without it, the generated sample documents are ingested.")
   List<String> getInput();
 
   void setInput(List<String> value);
@@ -42,15 +43,17 @@ public interface IngestOptions extends StoreOptions, S3SourceOptions {
 
   void setEmbeddingThreads(int value);
 
-  @Description("Rows (chunks) per PostgreSQL transaction, at most; a bigger document is a"
-      + " transaction of its own.")
+  @Description(
+      "Rows (chunks) per PostgreSQL transaction, at most; a bigger document is a"
+          + " transaction of its own.")
   @Default.Integer(5000)
   int getBatchSize();
 
   void setBatchSize(int value);
 
-  @Description("Documents per PostgreSQL transaction, at most. A batch that fails is written"
-      + " again document by document, so one bad document is one failure.")
+  @Description(
+      "Documents per PostgreSQL transaction, at most. A batch that fails is written"
+          + " again document by document, so one bad document is one failure.")
   @Default.Integer(100)
   int getBatchDocuments();
 
@@ -116,8 +119,9 @@ public interface IngestOptions extends StoreOptions, S3SourceOptions {
 
   void setMaxPages(int value);
 
-  @Description("Quarantine a document after it failed the same retryable way (timeout, io_error)"
-      + " in this many runs: later runs skip it.")
+  @Description(
+      "Quarantine a document after it failed the same retryable way (timeout, io_error)"
+          + " in this many runs: later runs skip it.")
   @Default.Integer(3)
   int getQuarantineAfter();
 
@@ -129,8 +133,9 @@ public interface IngestOptions extends StoreOptions, S3SourceOptions {
 
   void setRetryQuarantined(boolean value);
 
-  @Description("Try again, in this run, documents settled by a failure no retry could help (a"
-      + " store that refused them, a file that could not be read as a PDF).")
+  @Description(
+      "Try again, in this run, documents settled by a failure no retry could help (a"
+          + " store that refused them, a file that could not be read as a PDF).")
   @Default.Boolean(false)
   boolean getRetryFailed();
 
@@ -142,22 +147,25 @@ public interface IngestOptions extends StoreOptions, S3SourceOptions {
 
   void setPrune(boolean value);
 
-  @Description("--prune removes nothing when it would remove more than this fraction of the"
-      + " sources under an input root: an unmounted share or an emptied prefix looks like that.")
+  @Description(
+      "--prune removes nothing when it would remove more than this fraction of the"
+          + " sources under an input root: an unmounted share or an emptied prefix looks like that.")
   @Default.Double(0.25)
   double getMaxPruneFraction();
 
   void setMaxPruneFraction(double value);
 
-  @Description("With --prune: prune even beyond --maxPruneFraction. A run that did not finish, or"
-      + " an input that matched no file, still prunes nothing.")
+  @Description(
+      "With --prune: prune even beyond --maxPruneFraction. A run that did not finish, or"
+          + " an input that matched no file, still prunes nothing.")
   @Default.Boolean(false)
   boolean getForce();
 
   void setForce(boolean value);
 
-  @Description("Keep watching the inputs and ingest new or changed files as they appear; the job "
-      + "runs until cancelled (implies --streaming=true).")
+  @Description(
+      "Keep watching the inputs and ingest new or changed files as they appear; the job "
+          + "runs until cancelled (implies --streaming=true).")
   @Default.Boolean(false)
   boolean getWatch();
 
@@ -169,15 +177,17 @@ public interface IngestOptions extends StoreOptions, S3SourceOptions {
 
   void setPollIntervalSeconds(int value);
 
-  @Description("In streaming mode without --watch, stop matching once no new file has appeared "
-      + "for this many seconds.")
+  @Description(
+      "In streaming mode without --watch, stop matching once no new file has appeared "
+          + "for this many seconds.")
   @Default.Integer(15)
   int getStopAfterIdleSeconds();
 
   void setStopAfterIdleSeconds(int value);
 
-  @Description("ArangoDB server (http://host:8529). When given, every document is also written "
-      + "to ArangoDB as a graph, before PostgreSQL marks it completed.")
+  @Description(
+      "ArangoDB server (http://host:8529). When given, every document is also written "
+          + "to ArangoDB as a graph, before PostgreSQL marks it completed.")
   String getArangoUrl();
 
   void setArangoUrl(String value);
@@ -188,8 +198,9 @@ public interface IngestOptions extends StoreOptions, S3SourceOptions {
 
   void setArangoDatabase(String value);
 
-  @Description("ArangoDB user; the password comes from the environment variable ARANGO_PASSWORD "
-      + "or from --arangoPasswordFile, never from a flag.")
+  @Description(
+      "ArangoDB user; the password comes from the environment variable ARANGO_PASSWORD "
+          + "or from --arangoPasswordFile, never from a flag.")
   @Default.String("root")
   String getArangoUser();
 
@@ -206,8 +217,8 @@ public interface IngestOptions extends StoreOptions, S3SourceOptions {
 
   void setArangoCreateDatabase(boolean value);
 
-  @Description("Driver protocol: HTTP2_JSON (default), HTTP_JSON (HTTP/1.1), HTTP2_VPACK, "
-      + "HTTP_VPACK.")
+  @Description(
+      "Driver protocol: HTTP2_JSON (default), HTTP_JSON (HTTP/1.1), HTTP2_VPACK, " + "HTTP_VPACK.")
   @Default.String("HTTP2_JSON")
   String getArangoProtocol();
 

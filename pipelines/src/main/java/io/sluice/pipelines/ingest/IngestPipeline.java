@@ -2,18 +2,18 @@ package io.sluice.pipelines.ingest;
 
 import io.sluice.sinks.arango.ArangoConfig;
 import io.sluice.sinks.arango.ArangoWrite;
+import io.sluice.sinks.ledger.ClaimUnsettled;
 import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.sinks.postgres.PostgresIO;
 import io.sluice.sinks.postgres.RunContext;
-import io.sluice.sinks.ledger.ClaimUnsettled;
 import io.sluice.transforms.chunk.ChunkText;
 import io.sluice.transforms.chunk.Chunker;
-import io.sluice.transforms.chunk.TokenChunker;
 import io.sluice.transforms.chunk.ChunkingSettings;
+import io.sluice.transforms.chunk.TokenChunker;
 import io.sluice.transforms.embed.EmbedChunks;
 import io.sluice.transforms.embed.Embedder;
-import io.sluice.transforms.embed.SentenceEmbedder;
 import io.sluice.transforms.embed.ModelSpec;
+import io.sluice.transforms.embed.SentenceEmbedder;
 import io.sluice.transforms.extract.ExtractText;
 import io.sluice.transforms.extract.ExtractionSettings;
 import io.sluice.transforms.keys.IndexVersion;
@@ -37,9 +37,8 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 
 /**
  * The ingest pipeline: read sources, skip what the ledger says is settled, extract, chunk, embed,
- * write the graph to ArangoDB when one is configured,
- * and write documents, sightings and failures to PostgreSQL. Every failure of every stage reaches
- * the failure sink.
+ * write the graph to ArangoDB when one is configured, and write documents, sightings and failures
+ * to PostgreSQL. Every failure of every stage reaches the failure sink.
  */
 public final class IngestPipeline {
   private IngestPipeline() {}
@@ -47,8 +46,13 @@ public final class IngestPipeline {
   /** The index version the options describe: model, dimension and chunking. */
   public static IndexVersion indexVersion(IngestOptions options) {
     ChunkingSettings chunking = chunking(options);
-    return new IndexVersion(chunking.model().name(), chunking.model().dimension(),
-        chunking.chunkSize(), chunking.chunkOverlap(), "model-tokens", chunking.acrossPages());
+    return new IndexVersion(
+        chunking.model().name(),
+        chunking.model().dimension(),
+        chunking.chunkSize(),
+        chunking.chunkOverlap(),
+        "model-tokens",
+        chunking.acrossPages());
   }
 
   /** The run the options describe: its id, index version and quarantine rule. */
@@ -60,10 +64,10 @@ public final class IngestPipeline {
 
   /**
    * Settles runner options that follow from sluice's own. In streaming mode on Flink the job ends
-   * only when its sources shut down after being idle; they must not shut down while the
-   * continuous match is still polling, or Beam's operator spins through the match's timers in
-   * its finish phase, busy and deaf to checkpoint barriers and to cancellation. So unless set
-   * explicitly, sources shut down a margin after the match stops; with --watch, never.
+   * only when its sources shut down after being idle; they must not shut down while the continuous
+   * match is still polling, or Beam's operator spins through the match's timers in its finish
+   * phase, busy and deaf to checkpoint barriers and to cancellation. So unless set explicitly,
+   * sources shut down a margin after the match stops; with --watch, never.
    */
   public static void prepare(IngestOptions options) {
     if (options.getWatch()) {
@@ -80,85 +84,129 @@ public final class IngestPipeline {
   }
 
   public static void build(
-      Pipeline pipeline, IngestOptions options, List<String> inputs, DatabaseConfig database,
+      Pipeline pipeline,
+      IngestOptions options,
+      List<String> inputs,
+      DatabaseConfig database,
       RunContext run) {
-    int threads = options.getEmbeddingThreads() > 0
-        ? options.getEmbeddingThreads() : Runtime.getRuntime().availableProcessors();
-    build(pipeline, options, inputs, database, run, TokenChunker::new,
+    int threads =
+        options.getEmbeddingThreads() > 0
+            ? options.getEmbeddingThreads()
+            : Runtime.getRuntime().availableProcessors();
+    build(
+        pipeline,
+        options,
+        inputs,
+        database,
+        run,
+        TokenChunker::new,
         SentenceEmbedder.factory(chunking(options).model(), threads));
   }
 
   /** The pipeline with another chunker or embedder than sluice's own. */
   public static void build(
-      Pipeline pipeline, IngestOptions options, List<String> inputs, DatabaseConfig database,
-      RunContext run, Chunker.Factory chunker, Embedder.Factory embedder) {
-    ReadLimits limits = new ReadLimits(options.getMaxDocumentBytes(), options.getMaxArchiveDepth(),
-        options.getMaxArchiveEntries(), options.getMaxArchiveBytes(),
-        options.getMaxCompressionRatio());
-    ExtractionSettings extraction = ExtractionSettings.defaults()
-        .withTimeout(Duration.ofSeconds(options.getExtractTimeoutSeconds()))
-        .withMaxPages(options.getMaxPages())
-        .withHonourPermissions(options.getHonourPermissions())
-        .withParserHeapMb(options.getParserHeapMb())
-        .withParserProcesses(options.getParserProcesses());
+      Pipeline pipeline,
+      IngestOptions options,
+      List<String> inputs,
+      DatabaseConfig database,
+      RunContext run,
+      Chunker.Factory chunker,
+      Embedder.Factory embedder) {
+    ReadLimits limits =
+        new ReadLimits(
+            options.getMaxDocumentBytes(),
+            options.getMaxArchiveDepth(),
+            options.getMaxArchiveEntries(),
+            options.getMaxArchiveBytes(),
+            options.getMaxCompressionRatio());
+    ExtractionSettings extraction =
+        ExtractionSettings.defaults()
+            .withTimeout(Duration.ofSeconds(options.getExtractTimeoutSeconds()))
+            .withMaxPages(options.getMaxPages())
+            .withHonourPermissions(options.getHonourPermissions())
+            .withParserHeapMb(options.getParserHeapMb())
+            .withParserProcesses(options.getParserProcesses());
     ChunkingSettings chunking = chunking(options);
     RetryPolicy retry = StoreSettings.retryPolicy(options);
 
     WithFailures.Result<PCollection<SourceDocument>, Failure> sources =
         pipeline.apply("Read sources", readSources(options, inputs, limits));
-    PCollectionTuple ledger = sources.output()
-        .apply("Claim unsettled", PostgresIO.claimUnsettled().withDatabase(database).withRun(run)
-            .withRetry(retry));
+    PCollectionTuple ledger =
+        sources
+            .output()
+            .apply(
+                "Claim unsettled",
+                PostgresIO.claimUnsettled().withDatabase(database).withRun(run).withRetry(retry));
     WithFailures.Result<PCollection<DocumentRecord>, Failure> extracted =
-        ledger.get(ClaimUnsettled.CLAIMED)
+        ledger
+            .get(ClaimUnsettled.CLAIMED)
             .apply("Extract text", ExtractText.create().withSettings(extraction));
-    WithFailures.Result<PCollection<DocumentRecord>, Failure> chunked = extracted.output()
-        .apply("Chunk", ChunkText.with(chunking).withChunker(chunker));
-    WithFailures.Result<PCollection<DocumentRecord>, Failure> vectors = chunked.output()
-        .apply("Embed", EmbedChunks.with(embedder));
+    WithFailures.Result<PCollection<DocumentRecord>, Failure> chunked =
+        extracted.output().apply("Chunk", ChunkText.with(chunking).withChunker(chunker));
+    WithFailures.Result<PCollection<DocumentRecord>, Failure> vectors =
+        chunked.output().apply("Embed", EmbedChunks.with(embedder));
     PCollection<DocumentRecord> embedded = vectors.output();
     // With ArangoDB, documents reach PostgreSQL, whose ledger marks them completed, only once
     // the graph has them: a document ArangoDB refused is retried by the next run, never skipped.
-    PCollectionList<Failure> failures = PCollectionList.of(sources.failures())
-        .and(extracted.failures())
-        .and(chunked.failures())
-        .and(vectors.failures());
+    PCollectionList<Failure> failures =
+        PCollectionList.of(sources.failures())
+            .and(extracted.failures())
+            .and(chunked.failures())
+            .and(vectors.failures());
     Optional<ArangoConfig> arango = ArangoSettings.from(options);
     if (arango.isPresent()) {
-      WithFailures.Result<PCollection<DocumentRecord>, Failure> graph = embedded.apply(
-          "Store graph", ArangoWrite.to(arango.get())
-              .withIndexVersion(run.indexVersionId(), chunking.model().name())
-              .withMaxBatchDocuments(options.getArangoBatchDocuments())
-              .withMaxBatchBytes(options.getArangoBatchBytes())
-              .withRetry(retry));
+      WithFailures.Result<PCollection<DocumentRecord>, Failure> graph =
+          embedded.apply(
+              "Store graph",
+              ArangoWrite.to(arango.get())
+                  .withIndexVersion(run.indexVersionId(), chunking.model().name())
+                  .withMaxBatchDocuments(options.getArangoBatchDocuments())
+                  .withMaxBatchBytes(options.getArangoBatchBytes())
+                  .withRetry(retry));
       embedded = graph.output();
       failures = failures.and(graph.failures());
     }
-    PCollection<Failure> unstoredDocuments = embedded
-        .apply("Store documents", PostgresIO.writeDocuments()
-            .withDatabase(database).withRun(run).withRetry(retry)
-            .withBatchDocuments(options.getBatchDocuments())
-            .withBatchSize(options.getBatchSize()))
-        .failures();
-    PCollection<Failure> unstoredSightings = ledger.get(ClaimUnsettled.SETTLED)
-        .apply("Record sightings", PostgresIO.recordSightings()
-            .withDatabase(database).withRun(run).withRetry(retry)
-            .withBatchDocuments(options.getBatchDocuments()))
-        .failures();
+    PCollection<Failure> unstoredDocuments =
+        embedded
+            .apply(
+                "Store documents",
+                PostgresIO.writeDocuments()
+                    .withDatabase(database)
+                    .withRun(run)
+                    .withRetry(retry)
+                    .withBatchDocuments(options.getBatchDocuments())
+                    .withBatchSize(options.getBatchSize()))
+            .failures();
+    PCollection<Failure> unstoredSightings =
+        ledger
+            .get(ClaimUnsettled.SETTLED)
+            .apply(
+                "Record sightings",
+                PostgresIO.recordSightings()
+                    .withDatabase(database)
+                    .withRun(run)
+                    .withRetry(retry)
+                    .withBatchDocuments(options.getBatchDocuments()))
+            .failures();
 
-    failures.and(unstoredDocuments)
+    failures
+        .and(unstoredDocuments)
         .and(unstoredSightings)
         .apply("All failures", Flatten.pCollections())
         .apply("Count failures", CountFailures.byClass())
-        .apply("Store failures", PostgresIO.writeFailures()
-            .withDatabase(database).withRun(run).withRetry(retry)
-            .withBatchDocuments(options.getBatchDocuments()));
+        .apply(
+            "Store failures",
+            PostgresIO.writeFailures()
+                .withDatabase(database)
+                .withRun(run)
+                .withRetry(retry)
+                .withBatchDocuments(options.getBatchDocuments()));
   }
 
   /**
    * A one-shot match in batch mode. In streaming mode (Flink with checkpoints, or --watch) the
-   * match is continuous, so that its progress lives in the runner's state and a restored job
-   * goes on with the files it had not seen; it stops after an idle period unless watching.
+   * match is continuous, so that its progress lives in the runner's state and a restored job goes
+   * on with the files it had not seen; it stops after an idle period unless watching.
    */
   private static ReadSources readSources(
       IngestOptions options, List<String> inputs, ReadLimits limits) {
@@ -166,12 +214,16 @@ public final class IngestPipeline {
     if (!options.getWatch() && !options.as(StreamingOptions.class).isStreaming()) {
       return read;
     }
-    return read.continuously(Duration.ofSeconds(options.getPollIntervalSeconds()),
+    return read.continuously(
+        Duration.ofSeconds(options.getPollIntervalSeconds()),
         options.getWatch() ? null : Duration.ofSeconds(options.getStopAfterIdleSeconds()));
   }
 
   private static ChunkingSettings chunking(IngestOptions options) {
-    return new ChunkingSettings(ModelSpec.named(options.getEmbeddingModel()),
-        options.getChunkSize(), options.getChunkOverlap(), options.getChunkAcrossPages());
+    return new ChunkingSettings(
+        ModelSpec.named(options.getEmbeddingModel()),
+        options.getChunkSize(),
+        options.getChunkOverlap(),
+        options.getChunkAcrossPages());
   }
 }

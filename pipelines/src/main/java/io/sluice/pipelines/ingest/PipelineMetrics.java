@@ -15,8 +15,14 @@ public final class PipelineMetrics {
 
   public static long counter(PipelineResult result, String namespace, String name) {
     long total = 0;
-    for (MetricResult<Long> counter : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(namespace, name)).build()).getCounters()) {
+    for (MetricResult<Long> counter :
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(namespace, name))
+                    .build())
+            .getCounters()) {
       try {
         total += counter.getCommitted();
       } catch (UnsupportedOperationException e) {

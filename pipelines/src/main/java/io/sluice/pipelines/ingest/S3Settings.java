@@ -15,8 +15,8 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * Applies sluice's S3 flags to Beam's S3 file system. Beam's {@code S3Options} has no path-style
- * switch and a fixed retry policy, so sluice installs its own client builder factory, which
- * starts from Beam's and adds both.
+ * switch and a fixed retry policy, so sluice installs its own client builder factory, which starts
+ * from Beam's and adds both.
  */
 public final class S3Settings {
   private S3Settings() {}
@@ -46,17 +46,22 @@ public final class S3Settings {
     @Override
     public S3ClientBuilder createBuilder(S3Options options) {
       S3SourceOptions flags = options.as(S3SourceOptions.class);
-      BackoffStrategy backoff = EqualJitterBackoffStrategy.builder()
-          .baseDelay(Duration.ofMillis(200))
-          .maxBackoffTime(Duration.ofSeconds(5))
-          .build();
-      return beams.createBuilder(options)
+      BackoffStrategy backoff =
+          EqualJitterBackoffStrategy.builder()
+              .baseDelay(Duration.ofMillis(200))
+              .maxBackoffTime(Duration.ofSeconds(5))
+              .build();
+      return beams
+          .createBuilder(options)
           .forcePathStyle(flags.getS3PathStyle())
-          .overrideConfiguration(configuration -> configuration.retryPolicy(RetryPolicy.builder()
-              .numRetries(Math.max(0, flags.getS3MaxAttempts() - 1))
-              .backoffStrategy(backoff)
-              .throttlingBackoffStrategy(backoff)
-              .build()));
+          .overrideConfiguration(
+              configuration ->
+                  configuration.retryPolicy(
+                      RetryPolicy.builder()
+                          .numRetries(Math.max(0, flags.getS3MaxAttempts() - 1))
+                          .backoffStrategy(backoff)
+                          .throttlingBackoffStrategy(backoff)
+                          .build()));
     }
   }
 }

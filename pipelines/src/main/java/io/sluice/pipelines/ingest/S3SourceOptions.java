@@ -11,14 +11,16 @@ import org.apache.beam.sdk.options.PipelineOptions;
  * AWS_PROFILE}, instance roles, …) or {@code --s3Profile}.
  */
 public interface S3SourceOptions extends PipelineOptions {
-  @Description("Endpoint of an S3-compatible server (MinIO, Ceph, S3Proxy, …), e.g. "
-      + "http://127.0.0.1:9000. Without it, AWS S3.")
+  @Description(
+      "Endpoint of an S3-compatible server (MinIO, Ceph, S3Proxy, …), e.g. "
+          + "http://127.0.0.1:9000. Without it, AWS S3.")
   String getS3Endpoint();
 
   void setS3Endpoint(String value);
 
-  @Description("Address buckets as endpoint/bucket/key instead of bucket.endpoint/key, as most "
-      + "S3-compatible servers need.")
+  @Description(
+      "Address buckets as endpoint/bucket/key instead of bucket.endpoint/key, as most "
+          + "S3-compatible servers need.")
   @Default.Boolean(false)
   boolean getS3PathStyle();
 
@@ -34,8 +36,9 @@ public interface S3SourceOptions extends PipelineOptions {
 
   void setS3Profile(String value);
 
-  @Description("Attempts of one S3 request before a read fails (the SDK backs off between them, "
-      + "so a restarting server is ridden over).")
+  @Description(
+      "Attempts of one S3 request before a read fails (the SDK backs off between them, "
+          + "so a restarting server is ridden over).")
   @Default.Integer(10)
   int getS3MaxAttempts();
 

@@ -17,9 +17,10 @@ public interface StoreOptions extends PipelineOptions {
     }
   }
 
-  @Description("PostgreSQL JDBC URL; defaults to the SLUICE_DATABASE_URL environment variable, "
-      + "which keeps a password out of the process list (so does ~/.pgpass, which the driver "
-      + "reads). Without either, an embedded PostgreSQL keeps its data in <workDir>/postgres.")
+  @Description(
+      "PostgreSQL JDBC URL; defaults to the SLUICE_DATABASE_URL environment variable, "
+          + "which keeps a password out of the process list (so does ~/.pgpass, which the driver "
+          + "reads). Without either, an embedded PostgreSQL keeps its data in <workDir>/postgres.")
   @Default.InstanceFactory(DatabaseUrlFromEnvironment.class)
   // Only the client reads it (the workers get the database in their transforms): left out of the
   // serialized options, it is not shown in the Flink web UI's job configuration.
@@ -70,15 +71,17 @@ public interface StoreOptions extends PipelineOptions {
 
   void setRetryMaxBackoffSeconds(int value);
 
-  @Description("How log lines look: text, or json (one object a line, with run_id, and doc_id"
-      + " and source_uri where known).")
+  @Description(
+      "How log lines look: text, or json (one object a line, with run_id, and doc_id"
+          + " and source_uri where known).")
   @Default.String("text")
   String getLogFormat();
 
   void setLogFormat(String value);
 
-  @Description("Write log lines to this file instead of standard error. Progress and the run"
-      + " report stay on the terminal either way.")
+  @Description(
+      "Write log lines to this file instead of standard error. Progress and the run"
+          + " report stay on the terminal either way.")
   String getLogFile();
 
   void setLogFile(String value);

@@ -10,7 +10,8 @@ public final class StoreSettings {
 
   /** How much of the PostgreSQL server a worker JVM may take, and for how long. */
   public static ConnectionLimits connectionLimits(StoreOptions options) {
-    return new ConnectionLimits(options.getMaxConnections(),
+    return new ConnectionLimits(
+        options.getMaxConnections(),
         Duration.ofSeconds(options.getConnectTimeoutSeconds()),
         Duration.ofSeconds(options.getSocketTimeoutSeconds()),
         Duration.ofSeconds(options.getStatementTimeoutSeconds()));
@@ -18,7 +19,8 @@ public final class StoreSettings {
 
   /** The one retry policy of every store. */
   public static RetryPolicy retryPolicy(StoreOptions options) {
-    return new RetryPolicy(options.getMaxRetries(),
+    return new RetryPolicy(
+        options.getMaxRetries(),
         Duration.ofMillis(options.getRetryInitialBackoffMillis()),
         Duration.ofSeconds(options.getRetryMaxBackoffSeconds()));
   }

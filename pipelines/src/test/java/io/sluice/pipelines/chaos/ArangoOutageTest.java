@@ -29,8 +29,13 @@ import org.junit.rules.TemporaryFolder;
  * completes without failures, and both stores equal a clean run's.
  */
 public class ArangoOutageTest {
-  private static final List<String> COLLECTIONS = List.of(ArangoGraph.DOCUMENTS,
-      ArangoGraph.CHUNKS, ArangoGraph.HAS_CHUNK, ArangoGraph.NEXT_CHUNK, ArangoGraph.SOURCES);
+  private static final List<String> COLLECTIONS =
+      List.of(
+          ArangoGraph.DOCUMENTS,
+          ArangoGraph.CHUNKS,
+          ArangoGraph.HAS_CHUNK,
+          ArangoGraph.NEXT_CHUNK,
+          ArangoGraph.SOURCES);
 
   private static final int FAULT_ROUNDS = 6;
 
@@ -40,9 +45,14 @@ public class ArangoOutageTest {
       throws Exception {
     Path password = folder.getRoot().toPath().resolve("arango-password");
     Files.writeString(password, "graph-secret\n");
-    return CliRun.of("ingest", "--input=" + input, "--databaseUrl=" + database.jdbcUrl(),
-        "--arangoUrl=http://127.0.0.1:" + arango.port(), "--arangoProtocol=HTTP_JSON",
-        "--arangoPasswordFile=" + password, "--arangoBatchDocuments=2");
+    return CliRun.of(
+        "ingest",
+        "--input=" + input,
+        "--databaseUrl=" + database.jdbcUrl(),
+        "--arangoUrl=http://127.0.0.1:" + arango.port(),
+        "--arangoProtocol=HTTP_JSON",
+        "--arangoPasswordFile=" + password,
+        "--arangoBatchDocuments=2");
   }
 
   /** Every collection's documents without the revisions, which count writes, not content. */
@@ -50,11 +60,12 @@ public class ArangoOutageTest {
     Map<String, Map<String, ObjectNode>> graph = new TreeMap<>();
     for (String collection : COLLECTIONS) {
       Map<String, ObjectNode> documents = new TreeMap<>(arango.documents("sluice", collection));
-      documents.replaceAll((key, document) -> {
-        ObjectNode content = document.deepCopy();
-        content.remove("_rev");
-        return content;
-      });
+      documents.replaceAll(
+          (key, document) -> {
+            ObjectNode content = document.deepCopy();
+            content.remove("_rev");
+            return content;
+          });
       graph.put(collection, documents);
     }
     return graph;
@@ -71,13 +82,15 @@ public class ArangoOutageTest {
         ArangoStandIn faultyArango = ArangoStandIn.start("root", "graph-secret")) {
       assertThat(ingest(input, clean, cleanArango).exitCode(), equalTo(0));
 
-      CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> {
-        try {
-          return ingest(input, attacked, faultyArango);
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      CompletableFuture<CliRun> run =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return ingest(input, attacked, faultyArango);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
       // Six rounds of faults while the run writes, then calm: an outage the retries must ride
       // out. (An endless one would exhaust any retry budget; that case is a recorded, retryable
       // failure the next run completes, which ArangoIngestTest covers.)
@@ -96,20 +109,28 @@ public class ArangoOutageTest {
       }
       CliRun result = run.get();
       ArangoStandIn.FaultsDelivered faults = faultyArango.faultsDelivered();
-      System.out.printf("chaos: ArangoDB faults injected %d (%d × 503, %d connections cut"
-          + " mid-answer, %d slow answers) in %d rounds, %d requests, run exit %d,"
-          + " failures recorded %d%n", faults.total(), faults.errorAnswers(),
-          faults.droppedConnections(), faults.slowAnswers(), rounds,
-          faultyArango.requestCount(), result.exitCode(), TestDatabases.count(attacked,
-              "SELECT count(*) FROM observability.request_failures"));
+      System.out.printf(
+          "chaos: ArangoDB faults injected %d (%d × 503, %d connections cut"
+              + " mid-answer, %d slow answers) in %d rounds, %d requests, run exit %d,"
+              + " failures recorded %d%n",
+          faults.total(),
+          faults.errorAnswers(),
+          faults.droppedConnections(),
+          faults.slowAnswers(),
+          rounds,
+          faultyArango.requestCount(),
+          result.exitCode(),
+          TestDatabases.count(attacked, "SELECT count(*) FROM observability.request_failures"));
 
       assertThat(result.log() + result.out(), result.exitCode(), equalTo(0));
       assertThat(faults.errorAnswers(), greaterThan(0));
       assertThat(faults.droppedConnections(), greaterThan(0));
       assertThat(faults.slowAnswers(), greaterThan(0));
-      assertThat(TestDatabases.count(attacked,
-          "SELECT count(*) FROM observability.request_failures"), equalTo(0L));
-      assertThat(StoreChecksum.report(StoreChecksum.compute(attacked)),
+      assertThat(
+          TestDatabases.count(attacked, "SELECT count(*) FROM observability.request_failures"),
+          equalTo(0L));
+      assertThat(
+          StoreChecksum.report(StoreChecksum.compute(attacked)),
           equalTo(StoreChecksum.report(StoreChecksum.compute(clean))));
       assertThat(graph(faultyArango), equalTo(graph(cleanArango)));
     }

@@ -27,8 +27,8 @@ import org.junit.rules.TemporaryFolder;
 public class HostileNamesTest {
   private static final String SQL_NAME = "o'brien\"; DROP TABLE ingestion.documents; --.pdf";
   private static final String AQL_MEMBER = "x\" || 1==1 || \"@doc ` REMOVE d IN documents.pdf";
-  private static final String TITLE = "Robert'); DELETE FROM indexing.chunks; -- FOR d IN"
-      + " documents REMOVE d IN documents";
+  private static final String TITLE =
+      "Robert'); DELETE FROM indexing.chunks; -- FOR d IN" + " documents REMOVE d IN documents";
 
   @Rule public final TemporaryFolder folder = new TemporaryFolder();
 
@@ -37,31 +37,61 @@ public class HostileNamesTest {
     Path input = folder.newFolder("input").toPath();
     byte[] pdf = SampleCorpus.textPdf(TITLE, List.of("Weirs hold water back behind a sill."));
     Files.write(input.resolve(SQL_NAME), pdf);
-    Files.write(input.resolve("bundle.zip"), SampleCorpus.zip(Map.of(AQL_MEMBER,
-        SampleCorpus.textPdf(TITLE, List.of("A second document about gates and locks.")))));
+    Files.write(
+        input.resolve("bundle.zip"),
+        SampleCorpus.zip(
+            Map.of(
+                AQL_MEMBER,
+                SampleCorpus.textPdf(TITLE, List.of("A second document about gates and locks.")))));
     Path password = folder.newFile("arango-password").toPath();
     Files.writeString(password, "graph-secret\n");
     DatabaseConfig database = TestDatabases.fresh();
 
     try (ArangoStandIn arango = ArangoStandIn.start("root", "graph-secret")) {
-      CliRun run = CliRun.of("ingest", "--input=" + input, "--databaseUrl=" + database.jdbcUrl(),
-          "--arangoUrl=http://127.0.0.1:" + arango.port(), "--arangoProtocol=HTTP_JSON",
-          "--arangoPasswordFile=" + password);
+      CliRun run =
+          CliRun.of(
+              "ingest",
+              "--input=" + input,
+              "--databaseUrl=" + database.jdbcUrl(),
+              "--arangoUrl=http://127.0.0.1:" + arango.port(),
+              "--arangoProtocol=HTTP_JSON",
+              "--arangoPasswordFile=" + password);
       assertThat(run.log(), run.exitCode(), equalTo(0));
 
-      List<String> sources = List.of(TestDatabases.text(database, "SELECT string_agg(source_uri,"
-          + " E'\\n' ORDER BY source_uri COLLATE \"C\") FROM ingestion.sources").split("\n"));
-      assertThat(sources.stream().map(HostileNamesTest::decoded).toList(), equalTo(List.of(
-          input.resolve("bundle.zip") + "!/" + AQL_MEMBER, input.resolve(SQL_NAME).toString())));
-      assertThat(TestDatabases.count(database, "SELECT count(*) FROM ingestion.documents"
-          + " WHERE status = 'ok' AND metadata->>'title' = '" + TITLE.replace("'", "''") + "'"),
+      List<String> sources =
+          List.of(
+              TestDatabases.text(
+                      database,
+                      "SELECT string_agg(source_uri,"
+                          + " E'\\n' ORDER BY source_uri COLLATE \"C\") FROM ingestion.sources")
+                  .split("\n"));
+      assertThat(
+          sources.stream().map(HostileNamesTest::decoded).toList(),
+          equalTo(
+              List.of(
+                  input.resolve("bundle.zip") + "!/" + AQL_MEMBER,
+                  input.resolve(SQL_NAME).toString())));
+      assertThat(
+          TestDatabases.count(
+              database,
+              "SELECT count(*) FROM ingestion.documents"
+                  + " WHERE status = 'ok' AND metadata->>'title' = '"
+                  + TITLE.replace("'", "''")
+                  + "'"),
           equalTo(2L));
-      assertThat(TestDatabases.count(database, "SELECT count(*) FROM indexing.chunks"),
-          equalTo(2L));
-      assertThat(arango.documents("sluice", ArangoGraph.SOURCES).values().stream()
-          .map(source -> source.path("uri").asText()).sorted().toList(), equalTo(sources));
-      assertThat(arango.documents("sluice", ArangoGraph.DOCUMENTS).values().stream()
-          .map((ObjectNode document) -> document.path("title").asText()).distinct().toList(),
+      assertThat(
+          TestDatabases.count(database, "SELECT count(*) FROM indexing.chunks"), equalTo(2L));
+      assertThat(
+          arango.documents("sluice", ArangoGraph.SOURCES).values().stream()
+              .map(source -> source.path("uri").asText())
+              .sorted()
+              .toList(),
+          equalTo(sources));
+      assertThat(
+          arango.documents("sluice", ArangoGraph.DOCUMENTS).values().stream()
+              .map((ObjectNode document) -> document.path("title").asText())
+              .distinct()
+              .toList(),
           equalTo(List.of(TITLE)));
     }
   }

@@ -53,8 +53,14 @@ public class LoggingTest {
     // The embedded server trusts local connections: the password is ignored, but it is given.
     String url = database.jdbcUrl() + "&password=" + PASSWORD;
 
-    CliRun run = CliRun.of("ingest", "--input=" + input, "--databaseUrl=" + url,
-        "--runId=logged-run", "--logFormat=json", "--logFile=" + log);
+    CliRun run =
+        CliRun.of(
+            "ingest",
+            "--input=" + input,
+            "--databaseUrl=" + url,
+            "--runId=logged-run",
+            "--logFormat=json",
+            "--logFile=" + log);
 
     assertThat(run.log(), run.exitCode(), equalTo(0));
     List<JsonNode> lines = jsonLines(log);
@@ -63,8 +69,10 @@ public class LoggingTest {
     List<String> messages = lines.stream().map(line -> line.path("message").asText()).toList();
     assertThat(messages, hasItem(containsString("password=***")));
     // The samples' locked PDF is a failure, logged once with its document and source.
-    List<JsonNode> locked = lines.stream()
-        .filter(line -> line.path("source_uri").asText().endsWith("/locked.pdf")).toList();
+    List<JsonNode> locked =
+        lines.stream()
+            .filter(line -> line.path("source_uri").asText().endsWith("/locked.pdf"))
+            .toList();
     assertThat(locked.size(), equalTo(1));
     assertThat(locked.get(0).path("level").asText(), equalTo("WARN"));
     assertThat(locked.get(0).path("doc_id").asText().length(), equalTo(64));
@@ -79,10 +87,13 @@ public class LoggingTest {
       Logging.configure(format, log);
       MDC.put("run_id", "masking-run");
       try {
-        LoggerFactory.getLogger("io.sluice.somewhere").warn(
-            "cannot connect to jdbc:postgresql://db:5432/sluice?user=u&password={} nor to"
-                + " http://root:{}@arango:8529", PASSWORD, PASSWORD,
-            new IllegalStateException("refused: password=" + PASSWORD));
+        LoggerFactory.getLogger("io.sluice.somewhere")
+            .warn(
+                "cannot connect to jdbc:postgresql://db:5432/sluice?user=u&password={} nor to"
+                    + " http://root:{}@arango:8529",
+                PASSWORD,
+                PASSWORD,
+                new IllegalStateException("refused: password=" + PASSWORD));
       } finally {
         MDC.remove("run_id");
       }
@@ -92,7 +103,8 @@ public class LoggingTest {
       assertThat(written, containsString("//root:***@arango"));
       assertThat(written, containsString("masking-run"));
       if (format == Logging.Format.JSON) {
-        assertThat(jsonLines(log).get(0).path("exception").asText(),
+        assertThat(
+            jsonLines(log).get(0).path("exception").asText(),
             containsString("IllegalStateException"));
       }
     }

@@ -11,15 +11,22 @@ import org.junit.Test;
 public class RunnerConfigsTest {
   @Test
   public void theDirectConfigIsTheDefault() throws Exception {
-    assertThat(RunnerConfigs.expand(List.of("--input=/x")),
-        contains("--runner=DirectRunner", "--enforceEncodability=false",
-            "--enforceImmutability=false", "--targetParallelism=1", "--input=/x"));
+    assertThat(
+        RunnerConfigs.expand(List.of("--input=/x")),
+        contains(
+            "--runner=DirectRunner",
+            "--enforceEncodability=false",
+            "--enforceImmutability=false",
+            "--targetParallelism=1",
+            "--input=/x"));
   }
 
   @Test
   public void flagsOnTheCommandLineReplaceTheConfigsOwn() throws Exception {
-    List<String> flags = RunnerConfigs.expand(List.of("--runnerConfig=flink-cluster",
-        "--flinkMaster=10.0.0.5:8081", "--parallelism=4"));
+    List<String> flags =
+        RunnerConfigs.expand(
+            List.of(
+                "--runnerConfig=flink-cluster", "--flinkMaster=10.0.0.5:8081", "--parallelism=4"));
     assertThat(flags, hasItem("--flinkMaster=10.0.0.5:8081"));
     assertThat(flags, not(hasItem("--flinkMaster=127.0.0.1:8081")));
     assertThat(flags, hasItem("--parallelism=4"));
@@ -29,7 +36,8 @@ public class RunnerConfigsTest {
 
   @Test
   public void anExplicitRunnerWithoutAConfigIsLeftAlone() throws Exception {
-    assertThat(RunnerConfigs.expand(List.of("--runner=FlinkRunner", "--flinkMaster=[local]")),
+    assertThat(
+        RunnerConfigs.expand(List.of("--runner=FlinkRunner", "--flinkMaster=[local]")),
         contains("--runner=FlinkRunner", "--flinkMaster=[local]"));
   }
 }

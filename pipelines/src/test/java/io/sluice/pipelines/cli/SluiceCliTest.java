@@ -60,11 +60,15 @@ public class SluiceCliTest {
 
     CliRun status = sluice("status", url);
     assertThat(status.exitCode(), equalTo(0));
-    assertThat(status.out().lines().filter(line -> line.matches("^\\S{36}  completed .*"))
-        .count(), equalTo(2L));
+    assertThat(
+        status.out().lines().filter(line -> line.matches("^\\S{36}  completed .*")).count(),
+        equalTo(2L));
     assertThat(status.out(), containsString("skipped (already settled)"));
-    assertThat(status.out(), containsString("ledger: 0 documents in progress, 0 of them stale"
-        + " (claimed over 30 min ago; the next ingest redoes them), 0 quarantined"));
+    assertThat(
+        status.out(),
+        containsString(
+            "ledger: 0 documents in progress, 0 of them stale"
+                + " (claimed over 30 min ago; the next ingest redoes them), 0 quarantined"));
 
     CliRun firstReport = sluice("status", url, "--run=" + first.runId());
     assertThat(firstReport.out(), containsString("encrypted"));
@@ -79,10 +83,15 @@ public class SluiceCliTest {
     CliRun pruned = sluice("ingest", "--input=" + input, url, "--prune=true");
     assertThat(pruned.exitCode(), equalTo(0));
     assertThat(pruned.out(), containsString("documents pruned"));
-    assertThat(TestDatabases.count(database, "SELECT count(*) FROM ingestion.documents"),
+    assertThat(
+        TestDatabases.count(database, "SELECT count(*) FROM ingestion.documents"),
         equalTo(before - 1));
-    assertThat(TestDatabases.count(database, "SELECT count(*) FROM ingestion.sources"
-        + " WHERE source_uri LIKE '%multilingual.pdf'"), equalTo(0L));
+    assertThat(
+        TestDatabases.count(
+            database,
+            "SELECT count(*) FROM ingestion.sources"
+                + " WHERE source_uri LIKE '%multilingual.pdf'"),
+        equalTo(0L));
   }
 
   /** The measured report: 2 documents ingested, the folder emptied, and --prune removed both. */
@@ -94,7 +103,8 @@ public class SluiceCliTest {
     CliRun pruned = sluice("ingest", "--input=" + input, url, "--prune=true", "--force=true");
     assertThat(pruned.log(), pruned.exitCode(), equalTo(0));
     assertThat(pruned.out(), containsString("held back: input " + input + " matched no file"));
-    assertThat(TestDatabases.count(database, "SELECT count(*) FROM ingestion.documents"),
+    assertThat(
+        TestDatabases.count(database, "SELECT count(*) FROM ingestion.documents"),
         equalTo(documents));
   }
 
@@ -104,26 +114,39 @@ public class SluiceCliTest {
     long documents = ingestTheSamples(url);
     Files.delete(input.resolve("bundle.zip"));
     Files.delete(input.resolve("multilingual.pdf"));
-    CliRun held = sluice("ingest", "--input=" + input, url, "--prune=true",
-        "--maxPruneFraction=0.1");
+    CliRun held =
+        sluice("ingest", "--input=" + input, url, "--prune=true", "--maxPruneFraction=0.1");
     assertThat(held.log(), held.exitCode(), equalTo(0));
     assertThat(held.out(), containsString("more than --maxPruneFraction=0.10; --force prunes"));
-    assertThat(TestDatabases.count(database, "SELECT count(*) FROM ingestion.documents"),
+    assertThat(
+        TestDatabases.count(database, "SELECT count(*) FROM ingestion.documents"),
         equalTo(documents));
 
-    CliRun forced = sluice("ingest", "--input=" + input, url, "--prune=true",
-        "--maxPruneFraction=0.1", "--force=true");
+    CliRun forced =
+        sluice(
+            "ingest",
+            "--input=" + input,
+            url,
+            "--prune=true",
+            "--maxPruneFraction=0.1",
+            "--force=true");
     assertThat(forced.log(), forced.exitCode(), equalTo(0));
     assertThat(forced.out(), not(containsString("held back")));
-    assertThat(TestDatabases.count(database, "SELECT count(*) FROM ingestion.sources"
-        + " WHERE source_uri LIKE '%bundle.zip%' OR source_uri LIKE '%multilingual.pdf'"),
+    assertThat(
+        TestDatabases.count(
+            database,
+            "SELECT count(*) FROM ingestion.sources"
+                + " WHERE source_uri LIKE '%bundle.zip%' OR source_uri LIKE '%multilingual.pdf'"),
         equalTo(0L));
   }
 
   @Test
   public void mistakesGetOneClearLineAndExitCodeTwo() {
-    CliRun missing = sluice("ingest", "--input=" + input.resolve("nope.pdf"),
-        "--databaseUrl=" + database.jdbcUrl());
+    CliRun missing =
+        sluice(
+            "ingest",
+            "--input=" + input.resolve("nope.pdf"),
+            "--databaseUrl=" + database.jdbcUrl());
     assertThat(missing.exitCode(), equalTo(2));
     assertThat(missing.log(), containsString("input not found"));
 
@@ -131,8 +154,9 @@ public class SluiceCliTest {
     assertThat(unknownFlag.exitCode(), equalTo(2));
     assertThat(unknownFlag.log(), containsString("chunkSise"));
 
-    CliRun tooLarge = sluice("ingest", "--input=" + input, "--chunkSize=500",
-        "--databaseUrl=" + database.jdbcUrl());
+    CliRun tooLarge =
+        sluice(
+            "ingest", "--input=" + input, "--chunkSize=500", "--databaseUrl=" + database.jdbcUrl());
     assertThat(tooLarge.exitCode(), equalTo(2));
     assertThat(tooLarge.log(), containsString("chunkSize must be between 1 and 126"));
 
@@ -140,11 +164,13 @@ public class SluiceCliTest {
     assertThat(badUrl.exitCode(), equalTo(2));
     assertThat(badUrl.log(), not(containsString("secret")));
 
-    CliRun unreachable = sluice("status",
-        "--databaseUrl=jdbc:postgresql://127.0.0.1:1/db?user=u&password=secret");
+    CliRun unreachable =
+        sluice("status", "--databaseUrl=jdbc:postgresql://127.0.0.1:1/db?user=u&password=secret");
     assertThat(unreachable.exitCode(), equalTo(2));
-    assertThat(unreachable.log().strip(), startsWith(
-        "sluice: error: cannot connect to PostgreSQL at jdbc:postgresql://127.0.0.1:1/db"));
+    assertThat(
+        unreachable.log().strip(),
+        startsWith(
+            "sluice: error: cannot connect to PostgreSQL at jdbc:postgresql://127.0.0.1:1/db"));
     assertThat(unreachable.log().strip().lines().count(), equalTo(1L));
     assertThat(unreachable.log(), not(containsString("secret")));
 

@@ -96,21 +96,23 @@ final class FlinkCluster extends ExternalResource {
   }
 
   /**
-   * The job's Beam counters as Flink's REST API shows them (as its web UI does), summed over
-   * every subtask: Flink names each {@code <subtask>.<step>.<namespace>_<name>}, with the
-   * namespace's dots as underscores; the key here is {@code <Class>_<name>}, e.g.
-   * {@code EmbedChunks_chunks_embedded}.
+   * The job's Beam counters as Flink's REST API shows them (as its web UI does), summed over every
+   * subtask: Flink names each {@code <subtask>.<step>.<namespace>_<name>}, with the namespace's
+   * dots as underscores; the key here is {@code <Class>_<name>}, e.g. {@code
+   * EmbedChunks_chunks_embedded}.
    */
   Map<String, Long> counters(String jobId) throws Exception {
     Map<String, Long> counters = new TreeMap<>();
     for (JsonNode vertex : get("/jobs/" + jobId).path("vertices")) {
       String metrics = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText() + "/metrics";
       List<String> ids = new ArrayList<>();
-      get(metrics).forEach(metric -> {
-        if (metric.path("id").asText().contains(".io_sluice_")) {
-          ids.add(metric.path("id").asText());
-        }
-      });
+      get(metrics)
+          .forEach(
+              metric -> {
+                if (metric.path("id").asText().contains(".io_sluice_")) {
+                  ids.add(metric.path("id").asText());
+                }
+              });
       if (ids.isEmpty()) {
         continue;
       }
@@ -119,7 +121,8 @@ final class FlinkCluster extends ExternalResource {
         if (!metric.path("value").asText().matches("\\d+")) {
           continue; // a distribution, which Flink shows as a gauge of its summary
         }
-        String name = id.substring(id.lastIndexOf('.') + 1).replaceFirst("^io_sluice_([a-z0-9]+_)+", "");
+        String name =
+            id.substring(id.lastIndexOf('.') + 1).replaceFirst("^io_sluice_([a-z0-9]+_)+", "");
         counters.merge(name, metric.path("value").asLong(), Long::sum);
       }
     }
@@ -128,8 +131,10 @@ final class FlinkCluster extends ExternalResource {
 
   /** Stops the job with a savepoint and returns the savepoint's path. */
   String stopWithSavepoint(String jobId) throws Exception {
-    JsonNode trigger = post("/jobs/" + jobId + "/stop",
-        "{\"targetDirectory\":\"" + savepoints().toUri() + "\",\"drain\":false}");
+    JsonNode trigger =
+        post(
+            "/jobs/" + jobId + "/stop",
+            "{\"targetDirectory\":\"" + savepoints().toUri() + "\",\"drain\":false}");
     String requestId = trigger.path("request-id").asText();
     for (int i = 0; i < 240; i++) {
       JsonNode status = get("/jobs/" + jobId + "/savepoints/" + requestId);
@@ -155,21 +160,30 @@ final class FlinkCluster extends ExternalResource {
   }
 
   void cancel(String jobId) throws Exception {
-    http.send(HttpRequest.newBuilder(uri("/jobs/" + jobId + "?mode=cancel"))
-        .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
+    http.send(
+        HttpRequest.newBuilder(uri("/jobs/" + jobId + "?mode=cancel"))
+            .method("PATCH", HttpRequest.BodyPublishers.noBody())
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private JsonNode get(String path) throws Exception {
-    return JSON.readTree(http.send(HttpRequest.newBuilder(uri(path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString()).body());
+    return JSON.readTree(
+        http.send(
+                HttpRequest.newBuilder(uri(path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body());
   }
 
   private JsonNode post(String path, String body) throws Exception {
-    return JSON.readTree(http.send(HttpRequest.newBuilder(uri(path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString()).body());
+    return JSON.readTree(
+        http.send(
+                HttpRequest.newBuilder(uri(path))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body());
   }
 
   private URI uri(String path) {
@@ -177,12 +191,15 @@ final class FlinkCluster extends ExternalResource {
   }
 
   private void script(String... args) throws IOException, InterruptedException {
-    Path script = Path.of(System.getProperty("sluice.projectDir", "..")).toAbsolutePath()
-        .resolve("runner-configs/flink-cluster.sh").normalize();
-    ProcessBuilder builder = new ProcessBuilder(
-        concat(List.of("bash", script.toString()), List.of(args)))
-        .redirectErrorStream(true)
-        .redirectOutput(home.resolve("script.log").toFile());
+    Path script =
+        Path.of(System.getProperty("sluice.projectDir", ".."))
+            .toAbsolutePath()
+            .resolve("runner-configs/flink-cluster.sh")
+            .normalize();
+    ProcessBuilder builder =
+        new ProcessBuilder(concat(List.of("bash", script.toString()), List.of(args)))
+            .redirectErrorStream(true)
+            .redirectOutput(home.resolve("script.log").toFile());
     builder.environment().put("SLUICE_FLINK_HOME", home.toString());
     builder.environment().put("SLUICE_FLINK_REST_PORT", Integer.toString(restPort));
     builder.environment().put("SLUICE_FLINK_RPC_PORT", Integer.toString(rpcPort));
@@ -190,8 +207,11 @@ final class FlinkCluster extends ExternalResource {
     Process process = builder.start();
     if (!process.waitFor(3, TimeUnit.MINUTES) || process.exitValue() != 0) {
       process.destroyForcibly();
-      throw new IllegalStateException("flink-cluster.sh " + String.join(" ", args)
-          + " failed; see " + home.resolve("script.log"));
+      throw new IllegalStateException(
+          "flink-cluster.sh "
+              + String.join(" ", args)
+              + " failed; see "
+              + home.resolve("script.log"));
     }
   }
 

@@ -33,8 +33,8 @@ import org.junit.rules.TemporaryFolder;
  * nothing of sluice on the cluster's class path; started by the project's own script): jobs one
  * after another on the same TaskManagers, cancelled and submitted again, with their counters in
  * Flink's REST API; resume from a checkpoint after a TaskManager is killed and from a savepoint
- * after a stop; a watched folder ingested as files arrive, a bad one counted as a failure; each ending with the stores of one clean
- * DirectRunner run; and the backfill as a batch job.
+ * after a stop; a watched folder ingested as files arrive, a bad one counted as a failure; each
+ * ending with the stores of one clean DirectRunner run; and the backfill as a batch job.
  */
 public class FlinkClusterIT {
   private static final int MANUALS = 60;
@@ -57,13 +57,19 @@ public class FlinkClusterIT {
   }
 
   /** The flink-cluster runner config, pointed at the test cluster, with short test timings. */
-  private static String[] ingest(DatabaseConfig database, List<Path> inputs, String runId,
-      String... more) {
-    List<String> args = new ArrayList<>(List.of("ingest", "--runnerConfig=flink-cluster",
-        "--flinkMaster=" + CLUSTER.master(),
-        "--filesToStage=" + System.getProperty("sluice.jobJar"),
-        "--databaseUrl=" + database.jdbcUrl(), "--runId=" + runId,
-        "--checkpointingInterval=2000", "--pollIntervalSeconds=1"));
+  private static String[] ingest(
+      DatabaseConfig database, List<Path> inputs, String runId, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "ingest",
+                "--runnerConfig=flink-cluster",
+                "--flinkMaster=" + CLUSTER.master(),
+                "--filesToStage=" + System.getProperty("sluice.jobJar"),
+                "--databaseUrl=" + database.jdbcUrl(),
+                "--runId=" + runId,
+                "--checkpointingInterval=2000",
+                "--pollIntervalSeconds=1"));
     inputs.forEach(input -> args.add("--input=" + input));
     args.addAll(List.of(more));
     return args.toArray(String[]::new);
@@ -78,8 +84,10 @@ public class FlinkClusterIT {
   }
 
   private static long stored(DatabaseConfig database) {
-    return rows(database, "SELECT count(*) FROM workflow.document_stages"
-        + " WHERE stage = 'store' AND status = 'completed'");
+    return rows(
+        database,
+        "SELECT count(*) FROM workflow.document_stages"
+            + " WHERE stage = 'store' AND status = 'completed'");
   }
 
   private static long rows(DatabaseConfig database, String countQuery) {
@@ -110,8 +118,8 @@ public class FlinkClusterIT {
 
   /**
    * Three jobs in a row on the same two TaskManagers, each in a new user class loader that must
-   * load the native tokenizer and ONNX Runtime again: one run to its end, one cancelled midway
-   * (its counters read from the REST API while it runs), then the cancelled one submitted again.
+   * load the native tokenizer and ONNX Runtime again: one run to its end, one cancelled midway (its
+   * counters read from the REST API while it runs), then the cancelled one submitted again.
    */
   @Test
   public void jobsRunOneAfterAnotherOnTheSameTaskManagersCancelledAndResubmitted()
@@ -120,23 +128,26 @@ public class FlinkClusterIT {
     Path samples = FOLDER.newFolder("samples").toPath();
     SampleCorpus.writeTo(samples);
     DatabaseConfig first = TestDatabases.fresh();
-    CliRun run = CliRun.of(ingest(first, List.of(samples), "first-job",
-        "--stopAfterIdleSeconds=2"));
+    CliRun run =
+        CliRun.of(ingest(first, List.of(samples), "first-job", "--stopAfterIdleSeconds=2"));
     assertThat(run.log(), run.exitCode(), equalTo(0));
-    assertThat(StoreChecksum.report(StoreChecksum.compute(first)),
+    assertThat(
+        StoreChecksum.report(StoreChecksum.compute(first)),
         equalTo(directRunChecksum(List.of(samples))));
 
     Path manuals = FOLDER.newFolder("resubmitted").toPath();
     SampleCorpus.writeManuals(manuals, MANUALS, PAGES);
     DatabaseConfig second = TestDatabases.fresh();
-    CompletableFuture<CliRun> cancelled = CompletableFuture.supplyAsync(
-        () -> CliRun.of(ingest(second, List.of(manuals), "cancelled-job",
-            "--stopAfterIdleSeconds=4")));
+    CompletableFuture<CliRun> cancelled =
+        CompletableFuture.supplyAsync(
+            () ->
+                CliRun.of(
+                    ingest(second, List.of(manuals), "cancelled-job", "--stopAfterIdleSeconds=4")));
     String job = CLUSTER.runningJob();
     waitUntil("documents stored", () -> stored(second), 5);
     // The JobManager fetches the TaskManagers' metrics every 10 s, so the REST API lags the store.
-    waitUntil("the documents written counted", () -> counter(job,
-        "PostgresWrite_documents_written"), 1);
+    waitUntil(
+        "the documents written counted", () -> counter(job, "PostgresWrite_documents_written"), 1);
     Map<String, Long> counters = CLUSTER.counters(job);
     System.out.printf("Beam counters over Flink's REST API while the job runs: %s%n", counters);
     assertThat(counters.get("ReadSources_documents_read"), greaterThan(0L));
@@ -148,14 +159,15 @@ public class FlinkClusterIT {
     long storedBeforeCancel = stored(second);
     assertThat(storedBeforeCancel, lessThan((long) MANUALS));
 
-    CliRun resubmitted = CliRun.of(ingest(second, List.of(manuals), "resubmitted-job",
-        "--stopAfterIdleSeconds=2"));
+    CliRun resubmitted =
+        CliRun.of(ingest(second, List.of(manuals), "resubmitted-job", "--stopAfterIdleSeconds=2"));
     assertThat(resubmitted.log(), resubmitted.exitCode(), equalTo(0));
     assertThat(stored(second), equalTo((long) MANUALS));
-    assertThat(StoreChecksum.report(StoreChecksum.compute(second)),
+    assertThat(
+        StoreChecksum.report(StoreChecksum.compute(second)),
         equalTo(directRunChecksum(List.of(manuals))));
-    assertThat("the same TaskManagers ran all three", CLUSTER.taskManagerIds(),
-        equalTo(taskManagers));
+    assertThat(
+        "the same TaskManagers ran all three", CLUSTER.taskManagerIds(), equalTo(taskManagers));
   }
 
   @Test
@@ -163,15 +175,21 @@ public class FlinkClusterIT {
       throws Exception {
     Path legacy = FOLDER.newFolder("legacy").toPath();
     LegacySamples.writeTo(legacy, 500);
-    List<String> sources = List.of("backfill",
-        "--sqliteDir=" + legacy.resolve(LegacySamples.SQLITE),
-        "--reportsDir=" + legacy.resolve(LegacySamples.REPORTS), "--backfillSliceRows=200");
+    List<String> sources =
+        List.of(
+            "backfill",
+            "--sqliteDir=" + legacy.resolve(LegacySamples.SQLITE),
+            "--reportsDir=" + legacy.resolve(LegacySamples.REPORTS),
+            "--backfillSliceRows=200");
     DatabaseConfig direct = TestDatabases.fresh();
     DatabaseConfig cluster = TestDatabases.fresh();
     List<String> onCluster = new ArrayList<>(sources);
-    onCluster.addAll(List.of("--runnerConfig=flink-cluster", "--flinkMaster=" + CLUSTER.master(),
-        "--filesToStage=" + System.getProperty("sluice.jobJar"),
-        "--databaseUrl=" + cluster.jdbcUrl()));
+    onCluster.addAll(
+        List.of(
+            "--runnerConfig=flink-cluster",
+            "--flinkMaster=" + CLUSTER.master(),
+            "--filesToStage=" + System.getProperty("sluice.jobJar"),
+            "--databaseUrl=" + cluster.jdbcUrl()));
     List<String> inThisJvm = new ArrayList<>(sources);
     inThisJvm.add("--databaseUrl=" + direct.jdbcUrl());
 
@@ -180,7 +198,8 @@ public class FlinkClusterIT {
     assertThat(run.log() + run.out(), run.exitCode(), equalTo(0));
     assertThat(run.out(), containsString("parity holds"));
     assertThat(CliRun.of(inThisJvm.toArray(String[]::new)).exitCode(), equalTo(0));
-    assertThat(StoreChecksum.report(StoreChecksum.compute(cluster)),
+    assertThat(
+        StoreChecksum.report(StoreChecksum.compute(cluster)),
         equalTo(StoreChecksum.report(StoreChecksum.compute(direct))));
   }
 
@@ -189,9 +208,11 @@ public class FlinkClusterIT {
     Path manuals = FOLDER.newFolder("crash").toPath();
     SampleCorpus.writeManuals(manuals, MANUALS, PAGES);
     DatabaseConfig database = TestDatabases.fresh();
-    CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(
-        () -> CliRun.of(ingest(database, List.of(manuals), "crash-run",
-            "--stopAfterIdleSeconds=4")));
+    CompletableFuture<CliRun> run =
+        CompletableFuture.supplyAsync(
+            () ->
+                CliRun.of(
+                    ingest(database, List.of(manuals), "crash-run", "--stopAfterIdleSeconds=4")));
     waitUntil("documents stored", () -> stored(database), 10);
     long storedBeforeCrash = stored(database);
     CLUSTER.killTaskManager(1);
@@ -201,11 +222,17 @@ public class FlinkClusterIT {
     assertThat(finished.log(), finished.exitCode(), equalTo(0));
     assertThat(storedBeforeCrash, lessThan((long) MANUALS));
     assertThat(stored(database), equalTo((long) MANUALS));
-    long storedTwice = count(database, "SELECT count(*) FROM workflow.document_stages"
-        + " WHERE stage = 'store' AND attempts > 1");
-    System.out.printf("TaskManager killed after %d of %d documents were stored; %d documents "
-        + "were stored a second time after the restart%n", storedBeforeCrash, MANUALS, storedTwice);
-    assertThat(StoreChecksum.report(StoreChecksum.compute(database)),
+    long storedTwice =
+        count(
+            database,
+            "SELECT count(*) FROM workflow.document_stages"
+                + " WHERE stage = 'store' AND attempts > 1");
+    System.out.printf(
+        "TaskManager killed after %d of %d documents were stored; %d documents "
+            + "were stored a second time after the restart%n",
+        storedBeforeCrash, MANUALS, storedTwice);
+    assertThat(
+        StoreChecksum.report(StoreChecksum.compute(database)),
         equalTo(directRunChecksum(List.of(manuals))));
   }
 
@@ -216,9 +243,15 @@ public class FlinkClusterIT {
     SampleCorpus.writeManuals(manuals, MANUALS, PAGES);
     DatabaseConfig database = TestDatabases.fresh();
     // The match must still be polling at the savepoint, so that the resumed job sees new files.
-    CompletableFuture<CliRun> first = CompletableFuture.supplyAsync(
-        () -> CliRun.of(ingest(database, List.of(manuals, later), "before-savepoint",
-            "--stopAfterIdleSeconds=20")));
+    CompletableFuture<CliRun> first =
+        CompletableFuture.supplyAsync(
+            () ->
+                CliRun.of(
+                    ingest(
+                        database,
+                        List.of(manuals, later),
+                        "before-savepoint",
+                        "--stopAfterIdleSeconds=20")));
     waitUntil("documents stored", () -> stored(database), 10);
     String savepoint = CLUSTER.stopWithSavepoint(CLUSTER.runningJob());
     CliRun stopped = first.get(5, TimeUnit.MINUTES);
@@ -228,21 +261,41 @@ public class FlinkClusterIT {
 
     // Three new files, different from the others (fewer pages), arrive while the job is down.
     SampleCorpus.writeManuals(later, 3, 2);
-    CliRun resumed = CliRun.of(ingest(database, List.of(manuals, later), "after-savepoint",
-        "--stopAfterIdleSeconds=4", "--savepointPath=" + savepoint));
+    CliRun resumed =
+        CliRun.of(
+            ingest(
+                database,
+                List.of(manuals, later),
+                "after-savepoint",
+                "--stopAfterIdleSeconds=4",
+                "--savepointPath=" + savepoint));
     assertThat(resumed.log(), resumed.exitCode(), equalTo(0));
 
     assertThat(stored(database), equalTo(MANUALS + 3L));
-    long storedAfterResume = count(database, "SELECT count(*) FROM workflow.document_stages"
-        + " WHERE stage = 'store' AND run_id = 'after-savepoint'");
-    System.out.printf("stop-with-savepoint: %d of %d documents stored before the stop; the "
-        + "resumed job stored %d (3 new)%n", storedBeforeStop, MANUALS, storedAfterResume);
+    long storedAfterResume =
+        count(
+            database,
+            "SELECT count(*) FROM workflow.document_stages"
+                + " WHERE stage = 'store' AND run_id = 'after-savepoint'");
+    System.out.printf(
+        "stop-with-savepoint: %d of %d documents stored before the stop; the "
+            + "resumed job stored %d (3 new)%n",
+        storedBeforeStop, MANUALS, storedAfterResume);
     assertThat(storedAfterResume, equalTo(MANUALS + 3L - storedBeforeStop));
-    assertThat(count(database, "SELECT count(*) FROM workflow.document_stages WHERE stage ="
-        + " 'extract' AND run_id = 'after-savepoint'"), equalTo(storedAfterResume));
-    assertThat(count(database, "SELECT count(*) FROM workflow.document_stages"
-        + " WHERE stage = 'store' AND attempts > 1"), equalTo(0L));
-    assertThat(StoreChecksum.report(StoreChecksum.compute(database)),
+    assertThat(
+        count(
+            database,
+            "SELECT count(*) FROM workflow.document_stages WHERE stage ="
+                + " 'extract' AND run_id = 'after-savepoint'"),
+        equalTo(storedAfterResume));
+    assertThat(
+        count(
+            database,
+            "SELECT count(*) FROM workflow.document_stages"
+                + " WHERE stage = 'store' AND attempts > 1"),
+        equalTo(0L));
+    assertThat(
+        StoreChecksum.report(StoreChecksum.compute(database)),
         equalTo(directRunChecksum(List.of(manuals, later))));
   }
 
@@ -252,8 +305,9 @@ public class FlinkClusterIT {
     Path staging = FOLDER.newFolder("staging").toPath();
     List<Path> arrivals = SampleCorpus.writeManuals(staging, 2, 2);
     DatabaseConfig database = TestDatabases.fresh();
-    CompletableFuture<CliRun> watching = CompletableFuture.supplyAsync(
-        () -> CliRun.of(ingest(database, List.of(inbox), "watch", "--watch=true")));
+    CompletableFuture<CliRun> watching =
+        CompletableFuture.supplyAsync(
+            () -> CliRun.of(ingest(database, List.of(inbox), "watch", "--watch=true")));
     String job = CLUSTER.runningJob();
     for (int i = 0; i < arrivals.size(); i++) {
       Path arrival = arrivals.get(i);
@@ -267,8 +321,13 @@ public class FlinkClusterIT {
     Files.writeString(staging.resolve("not-a-pdf.pdf"), "<html><body>a web page</body></html>");
     Files.move(staging.resolve("not-a-pdf.pdf"), inbox.resolve("not-a-pdf.pdf"));
     waitUntil("the failure counted", () -> counter(job, "CountFailures_failed_not_pdf"), 1);
-    waitUntil("the failure stored", () -> rows(database,
-        "SELECT count(*) FROM observability.request_failures WHERE error_class = 'not_pdf'"), 1);
+    waitUntil(
+        "the failure stored",
+        () ->
+            rows(
+                database,
+                "SELECT count(*) FROM observability.request_failures WHERE error_class = 'not_pdf'"),
+        1);
     assertThat(CLUSTER.isRunning(job), equalTo(true));
     CLUSTER.cancel(job);
     watching.get(2, TimeUnit.MINUTES);

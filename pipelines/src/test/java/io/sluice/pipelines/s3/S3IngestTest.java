@@ -31,8 +31,8 @@ import org.junit.rules.TemporaryFolder;
 
 /**
  * {@code s3://} inputs against a real S3-compatible server (S3Proxy on 127.0.0.1), through the
- * command line: the same stores as the same files on disk, overwritten objects, clear errors, and
- * a server that stops and comes back in the middle of a run.
+ * command line: the same stores as the same files on disk, overwritten objects, clear errors, and a
+ * server that stops and comes back in the middle of a run.
  */
 public class S3IngestTest {
   @ClassRule public static final S3ProxyServer SERVER = new S3ProxyServer();
@@ -53,8 +53,9 @@ public class S3IngestTest {
   }
 
   private static CliRun ingest(DatabaseConfig database, String input, String... more) {
-    List<String> args = new ArrayList<>(List.of("ingest", "--input=" + input,
-        "--databaseUrl=" + database.jdbcUrl()));
+    List<String> args =
+        new ArrayList<>(
+            List.of("ingest", "--input=" + input, "--databaseUrl=" + database.jdbcUrl()));
     List<String> extra = Arrays.asList(more);
     // Beam refuses a flag given twice: an explicit endpoint replaces the server's.
     SERVER.flags().stream()
@@ -80,9 +81,12 @@ public class S3IngestTest {
   /** The checksum lines of the tables that hold no source URI. */
   private static List<String> contentDigests(DatabaseConfig database) throws SQLException {
     return StoreChecksum.compute(database).stream()
-        .filter(table -> !table.table().equals("ingestion.sources")
-            && !table.table().equals("observability.request_failures"))
-        .map(Object::toString).toList();
+        .filter(
+            table ->
+                !table.table().equals("ingestion.sources")
+                    && !table.table().equals("observability.request_failures"))
+        .map(Object::toString)
+        .toList();
   }
 
   /** Writes the sample documents to a folder and uploads them below s3://bucket/in/. */
@@ -106,13 +110,19 @@ public class S3IngestTest {
     assertThat(disk.exitCode(), equalTo(0));
     assertThat(contentDigests(fromS3), equalTo(contentDigests(fromDisk)));
     String sources = "SELECT source_uri || ' ' || doc_id FROM ingestion.sources";
-    assertThat(rows(fromS3, sources, "s3://corpus/in/"),
+    assertThat(
+        rows(fromS3, sources, "s3://corpus/in/"),
         equalTo(rows(fromDisk, sources, "file://" + local + "/")));
     String failures = "SELECT source_uri || ' ' || error_class FROM observability.request_failures";
-    assertThat(rows(fromS3, failures, "s3://corpus/in/"),
+    assertThat(
+        rows(fromS3, failures, "s3://corpus/in/"),
         equalTo(rows(fromDisk, failures, "file://" + local + "/")));
-    assertThat(count(fromS3, "SELECT count(*) FROM ingestion.sources"
-        + " WHERE source_uri LIKE 's3://corpus/in/bundle.zip!/%'"), equalTo(3L));
+    assertThat(
+        count(
+            fromS3,
+            "SELECT count(*) FROM ingestion.sources"
+                + " WHERE source_uri LIKE 's3://corpus/in/bundle.zip!/%'"),
+        equalTo(3L));
   }
 
   @Test
@@ -123,11 +133,17 @@ public class S3IngestTest {
 
     assertThat(ingest(direct, "s3://flink/in/").exitCode(), equalTo(0));
     // Streaming mode with checkpoints and the continuous match on the prefix, as on a cluster.
-    CliRun onFlink = ingest(flink, "s3://flink/in/", "--runnerConfig=flink-local",
-        "--pollIntervalSeconds=1", "--stopAfterIdleSeconds=2");
+    CliRun onFlink =
+        ingest(
+            flink,
+            "s3://flink/in/",
+            "--runnerConfig=flink-local",
+            "--pollIntervalSeconds=1",
+            "--stopAfterIdleSeconds=2");
 
     assertThat(onFlink.log() + onFlink.out(), onFlink.exitCode(), equalTo(0));
-    assertThat(StoreChecksum.report(StoreChecksum.compute(flink)),
+    assertThat(
+        StoreChecksum.report(StoreChecksum.compute(flink)),
         equalTo(StoreChecksum.report(StoreChecksum.compute(direct))));
   }
 
@@ -135,22 +151,29 @@ public class S3IngestTest {
   public void anObjectOverwrittenWithNewBytesIsAnUpdatedSource() throws Exception {
     String uri = "s3://updates/papers/paper.pdf";
     SERVER.upload("updates", "papers/", folder.newFolder("empty").toPath());
-    SERVER.put("updates", "papers/paper.pdf",
+    SERVER.put(
+        "updates",
+        "papers/paper.pdf",
         SampleCorpus.textPdf("First", List.of("The first version of the paper.")));
     DatabaseConfig database = TestDatabases.fresh();
     assertThat(ingest(database, "s3://updates/papers/").exitCode(), equalTo(0));
-    String first = TestDatabases.text(database,
-        "SELECT doc_id FROM ingestion.sources WHERE source_uri = '" + uri + "'");
+    String first =
+        TestDatabases.text(
+            database, "SELECT doc_id FROM ingestion.sources WHERE source_uri = '" + uri + "'");
 
-    SERVER.put("updates", "papers/paper.pdf",
+    SERVER.put(
+        "updates",
+        "papers/paper.pdf",
         SampleCorpus.textPdf("Second", List.of("A second version, with other words.")));
     assertThat(ingest(database, "s3://updates/papers/").exitCode(), equalTo(0));
 
-    assertThat(TestDatabases.text(database,
-        "SELECT doc_id FROM ingestion.sources WHERE source_uri = '" + uri + "'"),
+    assertThat(
+        TestDatabases.text(
+            database, "SELECT doc_id FROM ingestion.sources WHERE source_uri = '" + uri + "'"),
         not(equalTo(first)));
-    assertThat(count(database,
-        "SELECT count(*) FROM indexing.chunks WHERE doc_id = '" + first + "'"), equalTo(0L));
+    assertThat(
+        count(database, "SELECT count(*) FROM indexing.chunks WHERE doc_id = '" + first + "'"),
+        equalTo(0L));
     assertThat(count(database, "SELECT count(*) FROM ingestion.documents"), equalTo(1L));
   }
 
@@ -172,8 +195,12 @@ public class S3IngestTest {
       System.setProperty("aws.secretAccessKey", S3ProxyServer.SECRET_KEY);
     }
     CliRun missing = ingest(database, "s3://no-such-bucket/in/");
-    CliRun unreachable = ingest(database, "s3://guarded/in/",
-        "--s3Endpoint=http://127.0.0.1:" + closedPort, "--s3MaxAttempts=2");
+    CliRun unreachable =
+        ingest(
+            database,
+            "s3://guarded/in/",
+            "--s3Endpoint=http://127.0.0.1:" + closedPort,
+            "--s3MaxAttempts=2");
 
     assertOneErrorLine(refused, "S3 refused the credentials for s3://guarded/in/");
     assertOneErrorLine(missing, "bucket of s3://no-such-bucket/in/ does not exist");
@@ -184,8 +211,8 @@ public class S3IngestTest {
 
   private static void assertOneErrorLine(CliRun run, String message) {
     assertThat(run.exitCode(), not(equalTo(0)));
-    List<String> errors = run.log().lines().filter(line -> line.startsWith("sluice: error: "))
-        .toList();
+    List<String> errors =
+        run.log().lines().filter(line -> line.startsWith("sluice: error: ")).toList();
     assertThat(run.log(), errors.size(), equalTo(1));
     assertThat(errors.get(0), containsString(message));
     assertThat(run.log(), not(containsString("\tat ")));
@@ -199,8 +226,8 @@ public class S3IngestTest {
     DatabaseConfig interrupted = TestDatabases.fresh();
     DatabaseConfig clean = TestDatabases.fresh();
 
-    CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(
-        () -> ingest(interrupted, "s3://manuals/", "--runId=outage"));
+    CompletableFuture<CliRun> run =
+        CompletableFuture.supplyAsync(() -> ingest(interrupted, "s3://manuals/", "--runId=outage"));
     // The run record appears just before the pipeline starts reading.
     while (count(interrupted, "SELECT count(*) FROM workflow.run_records") == 0) {
       Thread.sleep(20);
@@ -211,10 +238,11 @@ public class S3IngestTest {
     CliRun outage = run.get();
 
     assertThat(outage.log() + outage.out(), outage.exitCode(), equalTo(0));
-    assertThat(count(interrupted, "SELECT count(*) FROM observability.request_failures"),
-        equalTo(0L));
+    assertThat(
+        count(interrupted, "SELECT count(*) FROM observability.request_failures"), equalTo(0L));
     assertThat(ingest(clean, "s3://manuals/").exitCode(), equalTo(0));
-    assertThat(StoreChecksum.report(StoreChecksum.compute(interrupted)),
+    assertThat(
+        StoreChecksum.report(StoreChecksum.compute(interrupted)),
         equalTo(StoreChecksum.report(StoreChecksum.compute(clean))));
   }
 }

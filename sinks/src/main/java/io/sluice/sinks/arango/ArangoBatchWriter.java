@@ -27,16 +27,16 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 
 /**
- * Writes a batch of documents to ArangoDB in an order that makes a half-written document
- * impossible to mistake for a whole one: chunks first, then edges, then the document vertices
- * (marked complete), each only for documents whose earlier rows all landed.
+ * Writes a batch of documents to ArangoDB in an order that makes a half-written document impossible
+ * to mistake for a whole one: chunks first, then edges, then the document vertices (marked
+ * complete), each only for documents whose earlier rows all landed.
  *
  * <p>Writes replace ({@code overwriteMode=replace}), so a replay rewrites the same keys. Errors of
  * a whole request and of single items, which ArangoDB reports inside a successful answer and the
  * driver does not throw for, are classified by {@link ArangoErrors}: transient ones (a 503 the
- * driver gave up on, a timeout, a write-write conflict) are retried under the {@link
- * RetryPolicy}; any other fails its document with the error number and message. The client is
- * the JVM's shared one ({@link ArangoClients}).
+ * driver gave up on, a timeout, a write-write conflict) are retried under the {@link RetryPolicy};
+ * any other fails its document with the error number and message. The client is the JVM's shared
+ * one ({@link ArangoClients}).
  */
 final class ArangoBatchWriter implements BatchWriter<DocumentRecord> {
   /** Why a document could not be written. */
@@ -46,8 +46,10 @@ final class ArangoBatchWriter implements BatchWriter<DocumentRecord> {
       new DocumentCreateOptions().overwriteMode(OverwriteMode.replace).silent(false);
   private static final DocumentCreateOptions REPLACE_RETURNING_OLD =
       new DocumentCreateOptions().overwriteMode(OverwriteMode.replace).returnOld(true);
+
   @SuppressWarnings("unchecked")
-  private static final Class<Map<String, Object>> ROW = (Class<Map<String, Object>>) (Class<?>) Map.class;
+  private static final Class<Map<String, Object>> ROW =
+      (Class<Map<String, Object>>) (Class<?>) Map.class;
 
   private final Counter verticesWritten = Metrics.counter(ArangoWrite.class, "vertices_written");
   private final Counter chunksWritten = Metrics.counter(ArangoWrite.class, "chunks_written");
@@ -72,8 +74,10 @@ final class ArangoBatchWriter implements BatchWriter<DocumentRecord> {
     this.model = model;
     this.retry = retry;
     try {
-      this.database = call("create the graph in " + config.url(),
-          () -> ArangoGraph.ensure(client.client(), config));
+      this.database =
+          call(
+              "create the graph in " + config.url(),
+              () -> ArangoGraph.ensure(client.client(), config));
     } catch (RuntimeException | InterruptedException e) {
       client.close();
       throw e;
@@ -87,8 +91,12 @@ final class ArangoBatchWriter implements BatchWriter<DocumentRecord> {
 
   private <T> T call(String what, RetryPolicy.Attempt<T, ArangoDBException> request)
       throws InterruptedException {
-    return retry.call("ArangoDB: " + what, request, ArangoDBException.class,
-        ArangoErrors::isTransient, requestsRetried);
+    return retry.call(
+        "ArangoDB: " + what,
+        request,
+        ArangoDBException.class,
+        ArangoErrors::isTransient,
+        requestsRetried);
   }
 
   /** Writes the batch; returns a failure for every document that could not be written whole. */
@@ -98,14 +106,29 @@ final class ArangoBatchWriter implements BatchWriter<DocumentRecord> {
     Map<String, DocumentRecord> byDocId = new LinkedHashMap<>();
     batch.forEach(document -> byDocId.putIfAbsent(document.source().docId(), document));
 
-    writeRows(ArangoGraph.CHUNKS, byDocId.values(),
-        document -> ArangoRecords.chunks(document, indexVersion, model), failed, chunksWritten);
-    writeRows(ArangoGraph.HAS_CHUNK, byDocId.values(), ArangoRecords::hasChunkEdges, failed,
+    writeRows(
+        ArangoGraph.CHUNKS,
+        byDocId.values(),
+        document -> ArangoRecords.chunks(document, indexVersion, model),
+        failed,
+        chunksWritten);
+    writeRows(
+        ArangoGraph.HAS_CHUNK,
+        byDocId.values(),
+        ArangoRecords::hasChunkEdges,
+        failed,
         edgesWritten);
-    writeRows(ArangoGraph.NEXT_CHUNK, byDocId.values(), ArangoRecords::nextChunkEdges, failed,
+    writeRows(
+        ArangoGraph.NEXT_CHUNK,
+        byDocId.values(),
+        ArangoRecords::nextChunkEdges,
+        failed,
         edgesWritten);
-    writeRows(ArangoGraph.DOCUMENTS, byDocId.values(),
-        document -> List.of(ArangoRecords.documentVertex(document, indexVersion)), failed,
+    writeRows(
+        ArangoGraph.DOCUMENTS,
+        byDocId.values(),
+        document -> List.of(ArangoRecords.documentVertex(document, indexVersion)),
+        failed,
         verticesWritten);
 
     removeReplacedDocuments(batch, failed);
@@ -115,18 +138,23 @@ final class ArangoBatchWriter implements BatchWriter<DocumentRecord> {
       DocumentRecord document = batch.get(i);
       Refusal refusal = failed.get(document.source().docId());
       if (refusal != null) {
-        failures.put(i, Failure.of(document.source(), Stage.STORE, refusal.failureClass(),
-            "cannot store in ArangoDB: " + refusal.reason()));
+        failures.put(
+            i,
+            Failure.of(
+                document.source(),
+                Stage.STORE,
+                refusal.failureClass(),
+                "cannot store in ArangoDB: " + refusal.reason()));
       }
     }
     return failures;
   }
 
   /**
-   * Points each written source at its document; a source that held another document before lets
-   * go of it, and a document no source holds any more goes with its chunks and edges, so stale
-   * chunks do not outlive their source. A removal that keeps failing leaves the old document in
-   * place (counted in {@code stale_documents_left}); the new one is complete either way.
+   * Points each written source at its document; a source that held another document before lets go
+   * of it, and a document no source holds any more goes with its chunks and edges, so stale chunks
+   * do not outlive their source. A removal that keeps failing leaves the old document in place
+   * (counted in {@code stale_documents_left}); the new one is complete either way.
    */
   private void removeReplacedDocuments(List<DocumentRecord> batch, Map<String, Refusal> failed)
       throws InterruptedException {
@@ -143,21 +171,29 @@ final class ArangoBatchWriter implements BatchWriter<DocumentRecord> {
     }
     Set<String> replaced = new HashSet<>();
     try {
-      for (DocumentCreateEntity<Map<String, Object>> written : call("point sources", () -> database
-          .collection(ArangoGraph.SOURCES).insertDocuments(sources, REPLACE_RETURNING_OLD, ROW)
-          .getDocuments())) {
+      for (DocumentCreateEntity<Map<String, Object>> written :
+          call(
+              "point sources",
+              () ->
+                  database
+                      .collection(ArangoGraph.SOURCES)
+                      .insertDocuments(sources, REPLACE_RETURNING_OLD, ROW)
+                      .getDocuments())) {
         Map<String, Object> old = written.getOld();
-        if (old != null && old.get("doc_id") instanceof String oldDocId
+        if (old != null
+            && old.get("doc_id") instanceof String oldDocId
             && !current.contains(oldDocId)) {
           replaced.add(oldDocId);
         }
       }
       for (String docId : replaced) {
         if (call("look for holders of " + docId, () -> !referenced(docId))) {
-          call("remove " + docId, () -> {
-            removeAll(docId);
-            return null;
-          });
+          call(
+              "remove " + docId,
+              () -> {
+                removeAll(docId);
+                return null;
+              });
         }
       }
     } catch (ArangoDBException e) {
@@ -166,9 +202,11 @@ final class ArangoBatchWriter implements BatchWriter<DocumentRecord> {
   }
 
   private boolean referenced(String docId) {
-    try (ArangoCursor<Object> holders = database.query(
-        "FOR s IN sources FILTER s.doc_id == @doc RETURN s", Object.class,
-        Map.of("doc", docId))) {
+    try (ArangoCursor<Object> holders =
+        database.query(
+            "FOR s IN sources FILTER s.doc_id == @doc RETURN s",
+            Object.class,
+            Map.of("doc", docId))) {
       return holders.hasNext();
     } catch (IOException e) {
       throw new ArangoDBException(e);
@@ -176,11 +214,12 @@ final class ArangoBatchWriter implements BatchWriter<DocumentRecord> {
   }
 
   private void removeAll(String docId) {
-    for (String query : List.of(
-        "FOR c IN chunks FILTER c.doc_id == @doc REMOVE c IN chunks",
-        "FOR e IN has_chunk FILTER e.doc_id == @doc REMOVE e IN has_chunk",
-        "FOR e IN next_chunk FILTER e.doc_id == @doc REMOVE e IN next_chunk",
-        "FOR d IN documents FILTER d._key == @doc REMOVE d IN documents")) {
+    for (String query :
+        List.of(
+            "FOR c IN chunks FILTER c.doc_id == @doc REMOVE c IN chunks",
+            "FOR e IN has_chunk FILTER e.doc_id == @doc REMOVE e IN has_chunk",
+            "FOR e IN next_chunk FILTER e.doc_id == @doc REMOVE e IN next_chunk",
+            "FOR d IN documents FILTER d._key == @doc REMOVE d IN documents")) {
       try (ArangoCursor<Void> removed = database.query(query, Void.class, Map.of("doc", docId))) {
         documentsRemoved.inc(query.contains("IN documents") ? 1 : 0);
       } catch (IOException e) {
@@ -193,9 +232,13 @@ final class ArangoBatchWriter implements BatchWriter<DocumentRecord> {
    * Writes the rows of every document not yet failed into one collection; records the documents
    * whose rows failed for good.
    */
-  private void writeRows(String collection, Iterable<DocumentRecord> documents,
-      Function<DocumentRecord, List<Map<String, Object>>> rowsOf, Map<String, Refusal> failed,
-      Counter written) throws InterruptedException {
+  private void writeRows(
+      String collection,
+      Iterable<DocumentRecord> documents,
+      Function<DocumentRecord, List<Map<String, Object>>> rowsOf,
+      Map<String, Refusal> failed,
+      Counter written)
+      throws InterruptedException {
     List<Map<String, Object>> rows = new ArrayList<>();
     Map<String, String> owner = new HashMap<>();
     for (DocumentRecord document : documents) {
@@ -212,8 +255,10 @@ final class ArangoBatchWriter implements BatchWriter<DocumentRecord> {
       List<Map<String, Object>> sending = rows;
       MultiDocumentEntity<DocumentCreateEntity<Map<String, Object>>> answer;
       try {
-        answer = call("write " + collection,
-            () -> database.collection(collection).insertDocuments(sending, REPLACE, ROW));
+        answer =
+            call(
+                "write " + collection,
+                () -> database.collection(collection).insertDocuments(sending, REPLACE, ROW));
       } catch (ArangoDBException e) {
         Refusal refusal = new Refusal(ArangoErrors.classify(e), describe(e));
         rows.forEach(row -> failed.putIfAbsent(owner.get((String) row.get("_key")), refusal));
@@ -223,11 +268,18 @@ final class ArangoBatchWriter implements BatchWriter<DocumentRecord> {
       written.inc(answer.getDocuments().size());
       Map<Map<String, Object>, Refusal> transientItems = new java.util.IdentityHashMap<>();
       rows = retryableRows(rows, answer, owner, failed, transientItems);
-      if (!rows.isEmpty() && !itemRetries.waitBeforeNext(rows.size() + " items failed"
-          + " transiently, the first with " + transientItems.get(rows.get(0)).reason())) {
-        transientItems.forEach((row, refusal) ->
-            failed.putIfAbsent(owner.get((String) row.get("_key")), new Refusal(
-                refusal.failureClass(), refusal.reason() + ", still after retries")));
+      if (!rows.isEmpty()
+          && !itemRetries.waitBeforeNext(
+              rows.size()
+                  + " items failed"
+                  + " transiently, the first with "
+                  + transientItems.get(rows.get(0)).reason())) {
+        transientItems.forEach(
+            (row, refusal) ->
+                failed.putIfAbsent(
+                    owner.get((String) row.get("_key")),
+                    new Refusal(
+                        refusal.failureClass(), refusal.reason() + ", still after retries")));
         itemsFailed.inc(rows.size());
         return;
       }
@@ -235,20 +287,24 @@ final class ArangoBatchWriter implements BatchWriter<DocumentRecord> {
   }
 
   /**
-   * The rows to send again: those whose error is transient (a write-write conflict), each with
-   * why in {@code transientItems}. Other per-item errors fail their document. The answer lists
-   * items in request order, errors in place.
+   * The rows to send again: those whose error is transient (a write-write conflict), each with why
+   * in {@code transientItems}. Other per-item errors fail their document. The answer lists items in
+   * request order, errors in place.
    */
-  private List<Map<String, Object>> retryableRows(List<Map<String, Object>> rows,
+  private List<Map<String, Object>> retryableRows(
+      List<Map<String, Object>> rows,
       MultiDocumentEntity<DocumentCreateEntity<Map<String, Object>>> answer,
-      Map<String, String> owner, Map<String, Refusal> failed,
+      Map<String, String> owner,
+      Map<String, Refusal> failed,
       Map<Map<String, Object>, Refusal> transientItems) {
     List<Map<String, Object>> again = new ArrayList<>();
     List<Object> items = answer.getDocumentsAndErrors();
     for (int i = 0; i < items.size() && i < rows.size(); i++) {
       if (items.get(i) instanceof ErrorEntity error) {
-        Refusal refusal = new Refusal(ArangoErrors.classify(error.getCode(), error.getErrorNum()),
-            "error " + error.getErrorNum() + ": " + error.getErrorMessage());
+        Refusal refusal =
+            new Refusal(
+                ArangoErrors.classify(error.getCode(), error.getErrorNum()),
+                "error " + error.getErrorNum() + ": " + error.getErrorMessage());
         if (refusal.failureClass().retryable()) {
           again.add(rows.get(i));
           transientItems.put(rows.get(i), refusal);

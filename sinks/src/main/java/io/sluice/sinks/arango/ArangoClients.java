@@ -5,10 +5,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One ArangoDB driver client per server and class loader, shared by every DoFn that writes to it
- * in this JVM (the driver is thread-safe and pools its own connections): a worker's connections
- * do not grow with its parallelism. DoFns lease the client at setup and give it back at teardown;
- * the last lease shuts it down.
+ * One ArangoDB driver client per server and class loader, shared by every DoFn that writes to it in
+ * this JVM (the driver is thread-safe and pools its own connections): a worker's connections do not
+ * grow with its parallelism. DoFns lease the client at setup and give it back at teardown; the last
+ * lease shuts it down.
  */
 final class ArangoClients {
   private static final Map<ArangoConfig, Shared> CLIENTS = new HashMap<>();

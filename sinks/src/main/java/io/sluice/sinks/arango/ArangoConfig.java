@@ -12,7 +12,11 @@ import java.net.URI;
  * stand-in.
  */
 public record ArangoConfig(
-    String url, String database, String user, String password, Protocol protocol,
+    String url,
+    String database,
+    String user,
+    String password,
+    Protocol protocol,
     boolean createDatabase)
     implements Serializable {
 
@@ -30,8 +34,12 @@ public record ArangoConfig(
 
   public ArangoDB connect() {
     URI parsed = URI.create(url);
-    return new ArangoDB.Builder().host(parsed.getHost(), parsed.getPort()).protocol(protocol)
-        .user(user).password(password == null ? "" : password).build();
+    return new ArangoDB.Builder()
+        .host(parsed.getHost(), parsed.getPort())
+        .protocol(protocol)
+        .user(user)
+        .password(password == null ? "" : password)
+        .build();
   }
 
   @Override

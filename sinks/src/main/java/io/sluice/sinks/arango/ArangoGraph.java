@@ -13,8 +13,8 @@ import java.util.List;
  * sluice's layout in ArangoDB: vertex collections {@code documents} ({@code _key} = doc_id) and
  * {@code chunks} ({@code _key} = chunk_id), edge collections {@code has_chunk} (document → chunk)
  * and {@code next_chunk} (chunk → the chunk after it in reading order), a persistent index on
- * {@code chunks.doc_id}, the named graph {@code sluice} over them, and {@code sources} (source
- * URI → doc_id, for updates). Created when missing.
+ * {@code chunks.doc_id}, the named graph {@code sluice} over them, and {@code sources} (source URI
+ * → doc_id, for updates). Created when missing.
  */
 public final class ArangoGraph {
   /** "Duplicate name" and "graph already exists": another writer created it first. */
@@ -24,8 +24,10 @@ public final class ArangoGraph {
   public static final String CHUNKS = "chunks";
   public static final String HAS_CHUNK = "has_chunk";
   public static final String NEXT_CHUNK = "next_chunk";
+
   /** Source URI → doc_id, so a source whose bytes changed can let go of its old document. */
   public static final String SOURCES = "sources";
+
   public static final String GRAPH = "sluice";
 
   private ArangoGraph() {}
@@ -38,8 +40,10 @@ public final class ArangoGraph {
     ArangoDatabase database = arango.db(config.database());
     if (!database.exists()) {
       if (!config.createDatabase()) {
-        throw new IllegalStateException("ArangoDB database " + config.database()
-            + " does not exist (pass --arangoCreateDatabase=true to create it)");
+        throw new IllegalStateException(
+            "ArangoDB database "
+                + config.database()
+                + " does not exist (pass --arangoCreateDatabase=true to create it)");
       }
       unlessAlreadyThere(database::create);
     }
@@ -50,16 +54,23 @@ public final class ArangoGraph {
     }
     for (String edges : List.of(HAS_CHUNK, NEXT_CHUNK)) {
       if (!database.collection(edges).exists()) {
-        unlessAlreadyThere(() -> database.createCollection(edges,
-            new CollectionCreateOptions().type(CollectionType.EDGES)));
+        unlessAlreadyThere(
+            () ->
+                database.createCollection(
+                    edges, new CollectionCreateOptions().type(CollectionType.EDGES)));
       }
     }
-    database.collection(CHUNKS).ensurePersistentIndex(List.of("doc_id"),
-        new PersistentIndexOptions());
+    database
+        .collection(CHUNKS)
+        .ensurePersistentIndex(List.of("doc_id"), new PersistentIndexOptions());
     if (!database.graph(GRAPH).exists()) {
-      unlessAlreadyThere(() -> database.createGraph(GRAPH, List.of(
-          new EdgeDefinition().collection(HAS_CHUNK).from(DOCUMENTS).to(CHUNKS),
-          new EdgeDefinition().collection(NEXT_CHUNK).from(CHUNKS).to(CHUNKS))));
+      unlessAlreadyThere(
+          () ->
+              database.createGraph(
+                  GRAPH,
+                  List.of(
+                      new EdgeDefinition().collection(HAS_CHUNK).from(DOCUMENTS).to(CHUNKS),
+                      new EdgeDefinition().collection(NEXT_CHUNK).from(CHUNKS).to(CHUNKS))));
     }
     return database;
   }

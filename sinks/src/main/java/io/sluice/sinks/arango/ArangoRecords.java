@@ -10,15 +10,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A document as ArangoDB rows: chunk vertices, {@code has_chunk} and {@code next_chunk} edges,
- * and the document vertex. Every {@code _key} is derived from content, edges' from their ends and
- * kind, so a replay writes the same keys again and can never add a second edge.
+ * A document as ArangoDB rows: chunk vertices, {@code has_chunk} and {@code next_chunk} edges, and
+ * the document vertex. Every {@code _key} is derived from content, edges' from their ends and kind,
+ * so a replay writes the same keys again and can never add a second edge.
  */
 final class ArangoRecords {
   private ArangoRecords() {}
 
-  static List<Map<String, Object>> chunks(DocumentRecord document, String indexVersion,
-      String model) {
+  static List<Map<String, Object>> chunks(
+      DocumentRecord document, String indexVersion, String model) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Chunk chunk : document.chunks()) {
       Map<String, Object> row = new LinkedHashMap<>();
@@ -41,8 +41,10 @@ final class ArangoRecords {
     String docId = document.source().docId();
     String from = ArangoGraph.DOCUMENTS + "/" + docId;
     return document.chunks().stream()
-        .map(chunk -> edge(ArangoGraph.HAS_CHUNK, from,
-            ArangoGraph.CHUNKS + "/" + chunk.chunkId(), docId))
+        .map(
+            chunk ->
+                edge(
+                    ArangoGraph.HAS_CHUNK, from, ArangoGraph.CHUNKS + "/" + chunk.chunkId(), docId))
         .toList();
   }
 
@@ -59,8 +61,12 @@ final class ArangoRecords {
     List<Map<String, Object>> edges = new ArrayList<>();
     List<Chunk> chunks = document.chunks();
     for (int i = 1; i < chunks.size(); i++) {
-      edges.add(edge(ArangoGraph.NEXT_CHUNK, ArangoGraph.CHUNKS + "/" + chunks.get(i - 1).chunkId(),
-          ArangoGraph.CHUNKS + "/" + chunks.get(i).chunkId(), document.source().docId()));
+      edges.add(
+          edge(
+              ArangoGraph.NEXT_CHUNK,
+              ArangoGraph.CHUNKS + "/" + chunks.get(i - 1).chunkId(),
+              ArangoGraph.CHUNKS + "/" + chunks.get(i).chunkId(),
+              document.source().docId()));
     }
     return edges;
   }

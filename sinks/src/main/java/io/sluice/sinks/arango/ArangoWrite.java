@@ -13,18 +13,19 @@ import org.apache.beam.sdk.values.PCollection;
 /**
  * Writes embedded documents to ArangoDB as a graph through the {@link StoreWrite} core, in batches
  * bounded by document count and by bytes, idempotently (see {@link ArangoBatchWriter}). Each DoFn
- * instance has one request in flight at a time, so the runner's parallelism bounds the requests
- * in flight. Documents written come out on the main output, to go on to the store that keeps the
- * ledger; documents that cannot be written come out as failures of stage {@code store},
- * classified by {@link ArangoErrors}. Nothing is dropped.
+ * instance has one request in flight at a time, so the runner's parallelism bounds the requests in
+ * flight. Documents written come out on the main output, to go on to the store that keeps the
+ * ledger; documents that cannot be written come out as failures of stage {@code store}, classified
+ * by {@link ArangoErrors}. Nothing is dropped.
  *
  * <pre>{@code
  * WithFailures.Result<PCollection<DocumentRecord>, Failure> graph = documents.apply(
  *     ArangoWrite.to(config).withIndexVersion(run.indexVersionId(), "all-minilm-l6-v2-q"));
  * }</pre>
  */
-public final class ArangoWrite extends PTransform<
-    PCollection<DocumentRecord>, WithFailures.Result<PCollection<DocumentRecord>, Failure>> {
+public final class ArangoWrite
+    extends PTransform<
+        PCollection<DocumentRecord>, WithFailures.Result<PCollection<DocumentRecord>, Failure>> {
   private final ArangoConfig config;
   private final String indexVersion;
   private final String model;
@@ -32,8 +33,13 @@ public final class ArangoWrite extends PTransform<
   private final long maxBatchBytes;
   private final RetryPolicy retry;
 
-  private ArangoWrite(ArangoConfig config, String indexVersion, String model,
-      int maxBatchDocuments, long maxBatchBytes, RetryPolicy retry) {
+  private ArangoWrite(
+      ArangoConfig config,
+      String indexVersion,
+      String model,
+      int maxBatchDocuments,
+      long maxBatchBytes,
+      RetryPolicy retry) {
     this.config = config;
     this.indexVersion = indexVersion;
     this.model = model;
@@ -53,8 +59,8 @@ public final class ArangoWrite extends PTransform<
     if (indexVersionId == null || embeddingModel == null) {
       throw new IllegalArgumentException("index version and model must not be null");
     }
-    return new ArangoWrite(config, indexVersionId, embeddingModel, maxBatchDocuments,
-        maxBatchBytes, retry);
+    return new ArangoWrite(
+        config, indexVersionId, embeddingModel, maxBatchDocuments, maxBatchBytes, retry);
   }
 
   /** Documents per batch (a document's chunks and edges go with it). */
@@ -77,8 +83,7 @@ public final class ArangoWrite extends PTransform<
     if (newRetry == null) {
       throw new IllegalArgumentException("retry must not be null");
     }
-    return new ArangoWrite(config, indexVersion, model, maxBatchDocuments, maxBatchBytes,
-        newRetry);
+    return new ArangoWrite(config, indexVersion, model, maxBatchDocuments, maxBatchBytes, newRetry);
   }
 
   @Override
@@ -87,17 +92,20 @@ public final class ArangoWrite extends PTransform<
     if (indexVersion == null) {
       throw new IllegalStateException("withIndexVersion(…) is required");
     }
-    return documents.apply(StoreWrite.of(ArangoWrite.class, "documents", new Writers(this))
-        .withMaxRecords(maxBatchDocuments)
-        .withMaxWeight(ArangoWrite::approximateBytes, maxBatchBytes));
+    return documents.apply(
+        StoreWrite.of(ArangoWrite.class, "documents", new Writers(this))
+            .withMaxRecords(maxBatchDocuments)
+            .withMaxWeight(ArangoWrite::approximateBytes, maxBatchBytes));
   }
 
   /** Counts chunk text and vectors, as the JSON the driver sends them in. */
   private static Long approximateBytes(DocumentRecord document) {
     long bytes = 256;
     for (Chunk chunk : document.chunks()) {
-      bytes += 2L * chunk.text().length() + 256
-          + (chunk.embedding() == null ? 0 : 12L * chunk.embedding().length);
+      bytes +=
+          2L * chunk.text().length()
+              + 256
+              + (chunk.embedding() == null ? 0 : 12L * chunk.embedding().length);
     }
     return bytes;
   }

@@ -7,10 +7,10 @@ import java.util.Map;
 
 /**
  * A store's way of writing a batch of records, the one part of a {@link StoreWrite} that differs
- * between stores. It writes every record whole or not at all, retries transient errors itself,
- * and answers with a classified failure for each record it could not write; it throws only when a
- * failure has nowhere to go (the writer of failure records), so that the runner retries the
- * bundle instead of losing it.
+ * between stores. It writes every record whole or not at all, retries transient errors itself, and
+ * answers with a classified failure for each record it could not write; it throws only when a
+ * failure has nowhere to go (the writer of failure records), so that the runner retries the bundle
+ * instead of losing it.
  */
 public interface BatchWriter<T> extends AutoCloseable {
   /** The failures of the records not written, keyed by their position in {@code batch}. */

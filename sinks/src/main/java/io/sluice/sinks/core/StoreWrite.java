@@ -20,13 +20,13 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.joda.time.Instant;
 
 /**
- * The one way sluice writes a store: records are buffered into batches of at most
- * {@code maxRecords} records and {@code maxWeight} weight (rows, bytes: what the store counts),
- * written by the store's {@link BatchWriter} when a batch is full and at the end of every bundle,
- * and come out again, the written ones on {@link WithFailures.Result#output()}, the others as
- * classified failures on {@link WithFailures.Result#failures()}. Every sink of sluice (PostgreSQL
- * documents, sightings, failures and backfilled records, the ArangoDB graph) has this contract.
- * Counters: {@code <kind>_written}, {@code <kind>_failed}, {@code <kind>_batches}.
+ * The one way sluice writes a store: records are buffered into batches of at most {@code
+ * maxRecords} records and {@code maxWeight} weight (rows, bytes: what the store counts), written by
+ * the store's {@link BatchWriter} when a batch is full and at the end of every bundle, and come out
+ * again, the written ones on {@link WithFailures.Result#output()}, the others as classified
+ * failures on {@link WithFailures.Result#failures()}. Every sink of sluice (PostgreSQL documents,
+ * sightings, failures and backfilled records, the ArangoDB graph) has this contract. Counters:
+ * {@code <kind>_written}, {@code <kind>_failed}, {@code <kind>_batches}.
  */
 public final class StoreWrite<T>
     extends PTransform<PCollection<T>, WithFailures.Result<PCollection<T>, Failure>> {
@@ -37,8 +37,13 @@ public final class StoreWrite<T>
   private final int maxRecords;
   private final long maxWeight;
 
-  private StoreWrite(Class<?> namespace, String kind, BatchWriter.Factory<T> writer,
-      SerializableFunction<T, Long> weigher, int maxRecords, long maxWeight) {
+  private StoreWrite(
+      Class<?> namespace,
+      String kind,
+      BatchWriter.Factory<T> writer,
+      SerializableFunction<T, Long> weigher,
+      int maxRecords,
+      long maxWeight) {
     this.namespace = namespace;
     this.kind = kind;
     this.writer = writer;
@@ -51,8 +56,8 @@ public final class StoreWrite<T>
    * Records of one {@code kind} written by {@code writer}, counted under the metric namespace of
    * the store's transform; by default one record per batch.
    */
-  public static <T> StoreWrite<T> of(Class<?> namespace, String kind,
-      BatchWriter.Factory<T> writer) {
+  public static <T> StoreWrite<T> of(
+      Class<?> namespace, String kind, BatchWriter.Factory<T> writer) {
     if (namespace == null || kind == null || writer == null) {
       throw new IllegalArgumentException("namespace, kind and writer must not be null");
     }
@@ -68,8 +73,8 @@ public final class StoreWrite<T>
   }
 
   /**
-   * Weight per batch, as {@code weigher} measures a record; a batch is written once it reaches
-   * the weight, so one heavy record is a batch of its own and is never split.
+   * Weight per batch, as {@code weigher} measures a record; a batch is written once it reaches the
+   * weight, so one heavy record is a batch of its own and is never split.
    */
   public StoreWrite<T> withMaxWeight(SerializableFunction<T, Long> newWeigher, long weight) {
     if (newWeigher == null) {
@@ -85,9 +90,11 @@ public final class StoreWrite<T>
   public WithFailures.Result<PCollection<T>, Failure> expand(PCollection<T> records) {
     TupleTag<T> written = new TupleTag<>();
     TupleTag<Failure> failures = new TupleTag<>();
-    PCollectionTuple outputs = records.apply("Write " + kind,
-        ParDo.of(new WriteFn<>(this, written, failures))
-            .withOutputTags(written, TupleTagList.of(failures)));
+    PCollectionTuple outputs =
+        records.apply(
+            "Write " + kind,
+            ParDo.of(new WriteFn<>(this, written, failures))
+                .withOutputTags(written, TupleTagList.of(failures)));
     outputs.get(written).setCoder(records.getCoder());
     outputs.get(failures).setCoder(FailureCoder.of());
     return WithFailures.Result.of(outputs, written, failures);
@@ -134,28 +141,34 @@ public final class StoreWrite<T>
     }
 
     @ProcessElement
-    public void process(@Element T record, @Timestamp Instant timestamp, BoundedWindow window,
-        MultiOutputReceiver out) throws Exception {
+    public void process(
+        @Element T record,
+        @Timestamp Instant timestamp,
+        BoundedWindow window,
+        MultiOutputReceiver out)
+        throws Exception {
       batch.add(new Pending<>(record, timestamp, window));
       batchWeight += spec.weigher.apply(record);
       if (batch.size() >= spec.maxRecords || batchWeight >= spec.maxWeight) {
-        flush(new Emitter() {
-          @Override
-          public <V> void emit(TupleTag<V> tag, V value, Pending<?> pending) {
-            out.get(tag).output(value);
-          }
-        });
+        flush(
+            new Emitter() {
+              @Override
+              public <V> void emit(TupleTag<V> tag, V value, Pending<?> pending) {
+                out.get(tag).output(value);
+              }
+            });
       }
     }
 
     @FinishBundle
     public void finishBundle(FinishBundleContext context) throws Exception {
-      flush(new Emitter() {
-        @Override
-        public <V> void emit(TupleTag<V> tag, V value, Pending<?> pending) {
-          context.output(tag, value, pending.timestamp(), pending.window());
-        }
-      });
+      flush(
+          new Emitter() {
+            @Override
+            public <V> void emit(TupleTag<V> tag, V value, Pending<?> pending) {
+              context.output(tag, value, pending.timestamp(), pending.window());
+            }
+          });
     }
 
     @Teardown

@@ -20,16 +20,18 @@ import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Claims, in the ledger, every document that still needs work, and passes on the sources of the
- * others. A document already stored in this index version, failed in a way no retry can change,
- * or quarantined, is settled: it needs no extraction or embedding again, and only its source is
- * recorded as seen ({@link #SETTLED}). This is what makes a re-run, or a replay after a crash,
- * cost little on any runner. Every other document is claimed ({@code in_progress}) for this run
- * before it goes on ({@link #CLAIMED}); a claim an earlier run left unfinished (it crashed, or was
+ * others. A document already stored in this index version, failed in a way no retry can change, or
+ * quarantined, is settled: it needs no extraction or embedding again, and only its source is
+ * recorded as seen ({@link #SETTLED}). This is what makes a re-run, or a replay after a crash, cost
+ * little on any runner. Every other document is claimed ({@code in_progress}) for this run before
+ * it goes on ({@link #CLAIMED}); a claim an earlier run left unfinished (it crashed, or was
  * stopped) is taken over and counted as redone.
  */
-public final class ClaimUnsettled extends PTransform<PCollection<SourceDocument>, PCollectionTuple> {
+public final class ClaimUnsettled
+    extends PTransform<PCollection<SourceDocument>, PCollectionTuple> {
   /** Documents that still need work. */
   public static final TupleTag<SourceDocument> CLAIMED = new TupleTag<>() {};
+
   /** Sources whose documents are settled. */
   public static final TupleTag<Source> SETTLED = new TupleTag<>() {};
 
@@ -73,12 +75,17 @@ public final class ClaimUnsettled extends PTransform<PCollection<SourceDocument>
     if (database == null || run == null) {
       throw new IllegalStateException("withDatabase(…) and withRun(…) are required");
     }
-    return documents.apply("Consult ledger", ParDo.of(new LookupFn(this))
-        .withOutputTags(CLAIMED, TupleTagList.of(SETTLED)));
+    return documents.apply(
+        "Consult ledger",
+        ParDo.of(new LookupFn(this)).withOutputTags(CLAIMED, TupleTagList.of(SETTLED)));
   }
 
   /** What the ledger says of a document: settled, claimed afresh, or taken over from a run. */
-  private enum Lookup { SETTLED, CLAIMED, TAKEN_OVER }
+  private enum Lookup {
+    SETTLED,
+    CLAIMED,
+    TAKEN_OVER
+  }
 
   private static final class LookupFn extends DoFn<SourceDocument, SourceDocument> {
     private final Counter claimed = Metrics.counter(ClaimUnsettled.class, "documents_claimed");
@@ -105,9 +112,12 @@ public final class ClaimUnsettled extends PTransform<PCollection<SourceDocument>
     public void process(@Element SourceDocument document, MultiOutputReceiver out)
         throws SQLException, InterruptedException {
       String docId = document.source().docId();
-      Lookup lookup = connection.inTransaction(c -> ledger.isSettled(c, docId)
-          ? Lookup.SETTLED
-          : ledger.claim(c, docId) ? Lookup.TAKEN_OVER : Lookup.CLAIMED);
+      Lookup lookup =
+          connection.inTransaction(
+              c ->
+                  ledger.isSettled(c, docId)
+                      ? Lookup.SETTLED
+                      : ledger.claim(c, docId) ? Lookup.TAKEN_OVER : Lookup.CLAIMED);
       if (lookup == Lookup.SETTLED) {
         skipped.inc();
         out.get(SETTLED).output(document.source());

@@ -11,11 +11,11 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The per-document ledger of an index version ({@code workflow.document_stages}): which run holds
- * a document, which stages it completed, how it failed and how often. It decides what later runs
- * skip: a document stored completely, failed in a way no retry can change (unless the run
- * retries failed documents), or quarantined (unless the run retries quarantined documents).
- * Each method runs inside the caller's transaction.
+ * The per-document ledger of an index version ({@code workflow.document_stages}): which run holds a
+ * document, which stages it completed, how it failed and how often. It decides what later runs
+ * skip: a document stored completely, failed in a way no retry can change (unless the run retries
+ * failed documents), or quarantined (unless the run retries quarantined documents). Each method
+ * runs inside the caller's transaction.
  */
 public final class DocumentLedger {
   private static final List<Stage> COMPLETED_STAGES =
@@ -29,7 +29,9 @@ public final class DocumentLedger {
 
   /** Whether the document needs no work in this index version. */
   public boolean isSettled(Connection connection, String docId) throws SQLException {
-    try (PreparedStatement query = connection.prepareStatement("""
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            """
         SELECT EXISTS (SELECT 1 FROM workflow.document_stages
                        WHERE doc_id = ? AND pipeline_run_id = ?
                          AND ((stage = 'store' AND status = 'completed')
@@ -48,13 +50,15 @@ public final class DocumentLedger {
 
   /**
    * Marks the document {@code in_progress} for this run, keeping what earlier failures recorded
-   * (their class and count decide quarantine). Returns whether an earlier run claimed it and
-   * never finished it: the document is being redone after a crash, or beside a run that is still
-   * going (harmless: every write is idempotent).
+   * (their class and count decide quarantine). Returns whether an earlier run claimed it and never
+   * finished it: the document is being redone after a crash, or beside a run that is still going
+   * (harmless: every write is idempotent).
    */
   public boolean claim(Connection connection, String docId) throws SQLException {
     boolean takenOver;
-    try (PreparedStatement previous = connection.prepareStatement("""
+    try (PreparedStatement previous =
+        connection.prepareStatement(
+            """
         SELECT 1 FROM workflow.document_stages
         WHERE doc_id = ? AND pipeline_run_id = ? AND stage = 'extract'
           AND status = 'in_progress' AND run_id <> ?
@@ -66,7 +70,9 @@ public final class DocumentLedger {
         takenOver = result.next();
       }
     }
-    try (PreparedStatement claim = connection.prepareStatement("""
+    try (PreparedStatement claim =
+        connection.prepareStatement(
+            """
         INSERT INTO workflow.document_stages
             (doc_id, pipeline_run_id, stage, status, attempts, run_id, started_at)
         VALUES (?, ?, 'extract', 'in_progress', 0, ?, now())
@@ -83,7 +89,9 @@ public final class DocumentLedger {
 
   /** Every stage of these documents completed by this run, in one batch. */
   public void complete(Connection connection, Collection<String> docIds) throws SQLException {
-    try (PreparedStatement stage = connection.prepareStatement("""
+    try (PreparedStatement stage =
+        connection.prepareStatement(
+            """
         INSERT INTO workflow.document_stages (doc_id, pipeline_run_id, stage, status, attempts,
             error_class, retryable, error_message, run_id, started_at, finished_at)
         VALUES (?, ?, ?, 'completed', 1, NULL, NULL, NULL, ?, now(), now())
@@ -105,16 +113,18 @@ public final class DocumentLedger {
   }
 
   /**
-   * The failed stage of a document; returns in how many runs in a row it has failed with this
-   * class (a bundle the runner replays within one run is the same attempt), or 0 when the stage
-   * had completed (another source of the same bytes stored it). A failure after extraction gives
-   * up this run's claim: nothing holds the document any more, and the failed stage says why.
+   * The failed stage of a document; returns in how many runs in a row it has failed with this class
+   * (a bundle the runner replays within one run is the same attempt), or 0 when the stage had
+   * completed (another source of the same bytes stored it). A failure after extraction gives up
+   * this run's claim: nothing holds the document any more, and the failed stage says why.
    */
   public int recordFailure(Connection connection, Failure failure) throws SQLException {
     if (failure.stage() != Stage.EXTRACT) {
       releaseClaim(connection, failure.docId());
     }
-    try (PreparedStatement stage = connection.prepareStatement("""
+    try (PreparedStatement stage =
+        connection.prepareStatement(
+            """
         INSERT INTO workflow.document_stages AS s (doc_id, pipeline_run_id, stage, status,
             attempts, error_class, retryable, error_message, run_id, started_at, finished_at,
             last_failed_run_id)
@@ -150,7 +160,9 @@ public final class DocumentLedger {
   }
 
   public void quarantine(Connection connection, Failure failure) throws SQLException {
-    try (PreparedStatement update = connection.prepareStatement("""
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            """
         UPDATE workflow.document_stages SET status = 'quarantined'
         WHERE doc_id = ? AND pipeline_run_id = ? AND stage = ?""")) {
       update.setString(1, failure.docId());
@@ -161,7 +173,9 @@ public final class DocumentLedger {
   }
 
   private void releaseClaim(Connection connection, String docId) throws SQLException {
-    try (PreparedStatement delete = connection.prepareStatement("""
+    try (PreparedStatement delete =
+        connection.prepareStatement(
+            """
         DELETE FROM workflow.document_stages
         WHERE doc_id = ? AND pipeline_run_id = ? AND stage = 'extract'
           AND status = 'in_progress' AND run_id = ?""")) {

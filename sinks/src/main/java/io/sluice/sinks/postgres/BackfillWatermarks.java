@@ -16,8 +16,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 public final class BackfillWatermarks {
   /** One source's watermark. */
-  public record Watermark(String source, String fingerprint, @Nullable String cursorValue,
-      long sourceRows, String runId) {}
+  public record Watermark(
+      String source,
+      String fingerprint,
+      @Nullable String cursorValue,
+      long sourceRows,
+      String runId) {}
 
   private final DatabaseConfig database;
 
@@ -28,13 +32,21 @@ public final class BackfillWatermarks {
   public Map<String, Watermark> all() throws SQLException {
     Map<String, Watermark> watermarks = new HashMap<>();
     try (Connection connection = database.connect();
-        PreparedStatement query = connection.prepareStatement("""
+        PreparedStatement query =
+            connection.prepareStatement(
+                """
             SELECT source, fingerprint, cursor_value, source_rows, run_id
             FROM workflow.backfill_watermarks""");
         ResultSet result = query.executeQuery()) {
       while (result.next()) {
-        watermarks.put(result.getString(1), new Watermark(result.getString(1),
-            result.getString(2), result.getString(3), result.getLong(4), result.getString(5)));
+        watermarks.put(
+            result.getString(1),
+            new Watermark(
+                result.getString(1),
+                result.getString(2),
+                result.getString(3),
+                result.getLong(4),
+                result.getString(5)));
       }
     }
     return watermarks;
@@ -44,7 +56,9 @@ public final class BackfillWatermarks {
   public void save(List<Watermark> watermarks) throws SQLException {
     try (Connection connection = database.connect()) {
       connection.setAutoCommit(false);
-      try (PreparedStatement upsert = connection.prepareStatement("""
+      try (PreparedStatement upsert =
+          connection.prepareStatement(
+              """
           INSERT INTO workflow.backfill_watermarks
               (source, fingerprint, cursor_value, source_rows, run_id)
           VALUES (?, ?, ?, ?, ?)

@@ -12,13 +12,14 @@ import java.sql.SQLException;
 import org.postgresql.PGConnection;
 
 /**
- * Rows in PostgreSQL's binary COPY format, for {@code COPY … FROM STDIN (FORMAT binary)}: a
- * vector travels as 384 four-byte floats instead of 384 decimal strings the server must parse.
- * Fields are written in the table's column order, one {@link #row} at a time.
+ * Rows in PostgreSQL's binary COPY format, for {@code COPY … FROM STDIN (FORMAT binary)}: a vector
+ * travels as 384 four-byte floats instead of 384 decimal strings the server must parse. Fields are
+ * written in the table's column order, one {@link #row} at a time.
  */
 public final class BinaryCopyRows {
   /** PostgreSQL's type id of {@code real} (float4), named in a binary array's header. */
   private static final int FLOAT4_OID = 700;
+
   private static final byte[] SIGNATURE =
       "PGCOPY\n\u00ff\r\n\u0000".getBytes(StandardCharsets.ISO_8859_1);
 
@@ -98,9 +99,12 @@ public final class BinaryCopyRows {
   public long copyInto(Connection connection, String tableWithColumns) throws SQLException {
     try {
       out.writeShort(-1); // end of data
-      return connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
-          "COPY " + tableWithColumns + " FROM STDIN (FORMAT binary)",
-          new ByteArrayInputStream(bytes.toByteArray()));
+      return connection
+          .unwrap(PGConnection.class)
+          .getCopyAPI()
+          .copyIn(
+              "COPY " + tableWithColumns + " FROM STDIN (FORMAT binary)",
+              new ByteArrayInputStream(bytes.toByteArray()));
     } catch (IOException e) {
       throw new SQLException("cannot send rows to COPY " + tableWithColumns, "08006", e);
     }

@@ -5,12 +5,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * Chunk rows and their vector rows, in the columns of {@code indexing.chunks} and
- * {@code indexing.vectors}, for one binary COPY each into those tables or tables shaped like them.
+ * Chunk rows and their vector rows, in the columns of {@code indexing.chunks} and {@code
+ * indexing.vectors}, for one binary COPY each into those tables or tables shaped like them.
  */
 public final class ChunkCopyRows {
-  private static final String CHUNK_COLUMNS = " (chunk_id, doc_id, page, ordinal, char_start,"
-      + " char_end, token_count, text, text_sha256, run_id)";
+  private static final String CHUNK_COLUMNS =
+      " (chunk_id, doc_id, page, ordinal, char_start,"
+          + " char_end, token_count, text, text_sha256, run_id)";
   private static final String VECTOR_COLUMNS =
       " (chunk_id, pipeline_run_id, dimension, embedding, run_id)";
 
@@ -29,11 +30,25 @@ public final class ChunkCopyRows {
     if (embedding == null) {
       throw new IllegalStateException("chunk " + chunk.chunkId() + " reached the sink unembedded");
     }
-    chunks.row(10).text(chunk.chunkId()).text(docId).integer(chunk.page())
-        .integer(chunk.ordinal()).integer(chunk.charStart()).integer(chunk.charEnd())
-        .integer(chunk.tokenCount()).text(chunk.text()).text(chunk.textSha256()).text(runId);
-    vectors.row(5).text(chunk.chunkId()).text(indexVersion).integer(embedding.length)
-        .realArray(embedding).text(runId);
+    chunks
+        .row(10)
+        .text(chunk.chunkId())
+        .text(docId)
+        .integer(chunk.page())
+        .integer(chunk.ordinal())
+        .integer(chunk.charStart())
+        .integer(chunk.charEnd())
+        .integer(chunk.tokenCount())
+        .text(chunk.text())
+        .text(chunk.textSha256())
+        .text(runId);
+    vectors
+        .row(5)
+        .text(chunk.chunkId())
+        .text(indexVersion)
+        .integer(embedding.length)
+        .realArray(embedding)
+        .text(runId);
     return this;
   }
 

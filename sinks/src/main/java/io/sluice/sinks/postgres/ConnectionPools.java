@@ -8,15 +8,15 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One HikariCP pool per database and class loader, shared by every DoFn that talks to that
- * database in this JVM: the connections a worker holds are bounded by
- * {@link ConnectionLimits#maxConnections()} whatever the parallelism. DoFns lease the pool at
- * setup and give the lease back at teardown; the last lease closes the pool and, in a class loader
- * of its own (a Flink job's), deregisters the PostgreSQL driver that loader registered, so that
- * {@link java.sql.DriverManager} does not keep the finished job's classes alive.
+ * One HikariCP pool per database and class loader, shared by every DoFn that talks to that database
+ * in this JVM: the connections a worker holds are bounded by {@link
+ * ConnectionLimits#maxConnections()} whatever the parallelism. DoFns lease the pool at setup and
+ * give the lease back at teardown; the last lease closes the pool and, in a class loader of its own
+ * (a Flink job's), deregisters the PostgreSQL driver that loader registered, so that {@link
+ * java.sql.DriverManager} does not keep the finished job's classes alive.
  *
- * <p>Pool connections show as {@code sluice} in {@code pg_stat_activity}; the command line's
- * own short connections as {@code sluice-cli}.
+ * <p>Pool connections show as {@code sluice} in {@code pg_stat_activity}; the command line's own
+ * short connections as {@code sluice-cli}.
  */
 final class ConnectionPools {
   private static final Map<DatabaseConfig, Shared> POOLS = new HashMap<>();
@@ -106,8 +106,7 @@ final class ConnectionPools {
     // Waiting for a free connection: a statement's worth of time, then a transient error.
     config.setConnectionTimeout(
         Math.max(limits.connectTimeout().toMillis(), limits.statementTimeout().toMillis()));
-    config.setConnectionInitSql(
-        "SET statement_timeout = " + limits.statementTimeout().toMillis());
+    config.setConnectionInitSql("SET statement_timeout = " + limits.statementTimeout().toMillis());
     // The database may not be up yet; the first borrow, retried, finds out.
     config.setInitializationFailTimeout(-1);
     return new HikariDataSource(config);

@@ -14,12 +14,12 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Classified failures, recorded: always a dead-letter row of this run
- * ({@code observability.request_failures}); for a document, also its failed ledger stage, which
- * settles it when no retry can help, and counts the runs it failed the same retryable way in, to
- * quarantine it after the run's {@code quarantineAfter}. A document that failed extraction also
- * gets its row, with the failure as its status, and its source. Each failure is logged once, at
- * WARN, when its transaction commits.
+ * Classified failures, recorded: always a dead-letter row of this run ({@code
+ * observability.request_failures}); for a document, also its failed ledger stage, which settles it
+ * when no retry can help, and counts the runs it failed the same retryable way in, to quarantine it
+ * after the run's {@code quarantineAfter}. A document that failed extraction also gets its row,
+ * with the failure as its status, and its source. Each failure is logged once, at WARN, when its
+ * transaction commits.
  */
 final class DeadLetters {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
@@ -48,19 +48,29 @@ final class DeadLetters {
     if (failure.docId() != null && run.indexVersion() != null) {
       Source source = new Source(failure.sourceUri(), failure.docId(), failure.sizeBytes());
       if (failure.stage() == Stage.EXTRACT) {
-        documents.recordFailedDocument(connection, source, failure.failureClass().code(),
-            failure.message());
+        documents.recordFailedDocument(
+            connection, source, failure.failureClass().code(), failure.message());
       }
       int attempts = ledger.recordFailure(connection, failure);
       if (ledger.dueForQuarantine(failure, attempts)) {
         ledger.quarantine(connection, failure);
-        recorded = Failure.of(source, failure.stage(), FailureClass.QUARANTINED,
-            failure.message() + " — failed this way (" + failure.failureClass().code() + ") in "
-                + attempts + " runs; quarantined: later runs skip it unless run with"
-                + " --retryQuarantined");
+        recorded =
+            Failure.of(
+                source,
+                failure.stage(),
+                FailureClass.QUARANTINED,
+                failure.message()
+                    + " — failed this way ("
+                    + failure.failureClass().code()
+                    + ") in "
+                    + attempts
+                    + " runs; quarantined: later runs skip it unless run with"
+                    + " --retryQuarantined");
       }
     }
-    try (PreparedStatement insert = connection.prepareStatement("""
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            """
         INSERT INTO observability.request_failures
             (run_id, source_uri, stage, doc_id, error_class, retryable, message)
         VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -87,8 +97,12 @@ final class DeadLetters {
       MDC.put("doc_id", failure.docId());
     }
     try {
-      LOG.warn("{} failed at {}: {} ({}): {}", failure.sourceUri(), failure.stage().code(),
-          failure.failureClass().code(), failure.retryable() ? "retryable" : "settled",
+      LOG.warn(
+          "{} failed at {}: {} ({}): {}",
+          failure.sourceUri(),
+          failure.stage().code(),
+          failure.failureClass().code(),
+          failure.retryable() ? "retryable" : "settled",
           failure.message());
     } finally {
       MDC.remove("source_uri");

@@ -16,13 +16,15 @@ public final class DocumentRemoval {
   /** Whether the document was removed. */
   public static boolean removeIfUnreferenced(Connection connection, String docId)
       throws SQLException {
-    try (PreparedStatement lock = connection.prepareStatement(
-        "SELECT 1 FROM ingestion.documents WHERE doc_id = ? FOR UPDATE")) {
+    try (PreparedStatement lock =
+        connection.prepareStatement(
+            "SELECT 1 FROM ingestion.documents WHERE doc_id = ? FOR UPDATE")) {
       lock.setString(1, docId);
       lock.executeQuery().close();
     }
-    try (PreparedStatement referenced = connection.prepareStatement(
-        "SELECT EXISTS (SELECT 1 FROM ingestion.sources WHERE doc_id = ?)")) {
+    try (PreparedStatement referenced =
+        connection.prepareStatement(
+            "SELECT EXISTS (SELECT 1 FROM ingestion.sources WHERE doc_id = ?)")) {
       referenced.setString(1, docId);
       try (ResultSet result = referenced.executeQuery()) {
         result.next();
@@ -31,12 +33,14 @@ public final class DocumentRemoval {
         }
       }
     }
-    for (String delete : new String[] {
-        "DELETE FROM indexing.vectors WHERE chunk_id IN "
-            + "(SELECT chunk_id FROM indexing.chunks WHERE doc_id = ?)",
-        "DELETE FROM indexing.chunks WHERE doc_id = ?",
-        "DELETE FROM workflow.document_stages WHERE doc_id = ?",
-        "DELETE FROM ingestion.documents WHERE doc_id = ?"}) {
+    for (String delete :
+        new String[] {
+          "DELETE FROM indexing.vectors WHERE chunk_id IN "
+              + "(SELECT chunk_id FROM indexing.chunks WHERE doc_id = ?)",
+          "DELETE FROM indexing.chunks WHERE doc_id = ?",
+          "DELETE FROM workflow.document_stages WHERE doc_id = ?",
+          "DELETE FROM ingestion.documents WHERE doc_id = ?"
+        }) {
       try (PreparedStatement statement = connection.prepareStatement(delete)) {
         statement.setString(1, docId);
         statement.executeUpdate();

@@ -25,9 +25,9 @@ import java.util.TreeMap;
  * The SQL behind sluice's idempotent document writes: documents, the sources that point at them,
  * their chunks and vectors, and their completed ledger stages. Every statement is an upsert keyed
  * by content-derived keys, so a replayed bundle or a second run rewrites the same rows instead of
- * adding new ones. A batch of documents costs a handful of statements, not a handful per
- * document: rows go in batched multi-row upserts (keys sorted, so that two workers lock in the
- * same order) and one binary COPY per table. Each method runs inside the caller's transaction.
+ * adding new ones. A batch of documents costs a handful of statements, not a handful per document:
+ * rows go in batched multi-row upserts (keys sorted, so that two workers lock in the same order)
+ * and one binary COPY per table. Each method runs inside the caller's transaction.
  */
 final class DocumentWrites {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,8 +46,13 @@ final class DocumentWrites {
     records.forEach(record -> byDocId.putIfAbsent(record.source().docId(), record));
     try (PreparedStatement upsert = connection.prepareStatement(DOCUMENT_UPSERT)) {
       for (DocumentRecord document : byDocId.values()) {
-        bindDocument(upsert, document.source(), document.metadata().pages(),
-            json(document.metadata()), document.hasText() ? "ok" : "no_text", null);
+        bindDocument(
+            upsert,
+            document.source(),
+            document.metadata().pages(),
+            json(document.metadata()),
+            document.hasText() ? "ok" : "no_text",
+            null);
         upsert.addBatch();
       }
       upsert.executeBatch();
@@ -58,14 +63,16 @@ final class DocumentWrites {
   }
 
   /**
-   * Sources seen again whose documents are already settled: only the source rows change. A
-   * document settled by a failure after extraction (a store refused it) has no row to point at;
-   * its ledger stage and dead letter already say what became of it.
+   * Sources seen again whose documents are already settled: only the source rows change. A document
+   * settled by a failure after extraction (a store refused it) has no row to point at; its ledger
+   * stage and dead letter already say what became of it.
    */
   void recordSightings(Connection connection, List<Source> sources) throws SQLException {
     Set<String> stored = new HashSet<>();
-    try (PreparedStatement lock = connection.prepareStatement("SELECT doc_id FROM"
-        + " ingestion.documents WHERE doc_id = ANY (?) ORDER BY doc_id FOR SHARE")) {
+    try (PreparedStatement lock =
+        connection.prepareStatement(
+            "SELECT doc_id FROM"
+                + " ingestion.documents WHERE doc_id = ANY (?) ORDER BY doc_id FOR SHARE")) {
       lock.setArray(1, texts(connection, sources.stream().map(Source::docId).toList()));
       try (ResultSet result = lock.executeQuery()) {
         while (result.next()) {
@@ -81,9 +88,9 @@ final class DocumentWrites {
   }
 
   /**
-   * The row of a document that failed extraction, with its failure as its status. A failure
-   * never overwrites a document that another source already stored (the same bytes cannot be
-   * both); the source points at it.
+   * The row of a document that failed extraction, with its failure as its status. A failure never
+   * overwrites a document that another source already stored (the same bytes cannot be both); the
+   * source points at it.
    */
   void recordFailedDocument(Connection connection, Source source, String status, String message)
       throws SQLException {
@@ -94,7 +101,8 @@ final class DocumentWrites {
     pointSourcesAt(connection, List.of(source));
   }
 
-  private static final String DOCUMENT_UPSERT = """
+  private static final String DOCUMENT_UPSERT =
+      """
       INSERT INTO ingestion.documents
           (doc_id, size_bytes, pages, metadata, status, error_message, first_run_id, run_id)
       VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?)
@@ -105,8 +113,14 @@ final class DocumentWrites {
          OR ingestion.documents.status NOT IN ('ok', 'no_text')""";
 
   /** {@code first_run_id} keeps the first run: an update never sets it. */
-  private void bindDocument(PreparedStatement upsert, Source source, Integer pages,
-      String metadata, String status, String errorMessage) throws SQLException {
+  private void bindDocument(
+      PreparedStatement upsert,
+      Source source,
+      Integer pages,
+      String metadata,
+      String status,
+      String errorMessage)
+      throws SQLException {
     upsert.setString(1, source.docId());
     upsert.setLong(2, source.sizeBytes());
     if (pages == null) {
@@ -122,15 +136,17 @@ final class DocumentWrites {
   }
 
   /**
-   * Points each source URI at its (current) document. When a URI pointed at other bytes before
-   * and no source points at that old document any more, the old document goes, with its chunks,
-   * vectors and ledger: stale chunks never outlive their source.
+   * Points each source URI at its (current) document. When a URI pointed at other bytes before and
+   * no source points at that old document any more, the old document goes, with its chunks, vectors
+   * and ledger: stale chunks never outlive their source.
    */
   private void pointSourcesAt(Connection connection, List<Source> sources) throws SQLException {
     Map<String, Source> byUri = new TreeMap<>();
     sources.forEach(source -> byUri.put(source.uri(), source));
     Map<String, String> previous = new HashMap<>();
-    try (PreparedStatement query = connection.prepareStatement("""
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            """
         SELECT source_uri, doc_id FROM ingestion.sources WHERE source_uri = ANY (?)
         ORDER BY source_uri FOR UPDATE""")) {
       query.setArray(1, texts(connection, byUri.keySet()));
@@ -140,7 +156,9 @@ final class DocumentWrites {
         }
       }
     }
-    try (PreparedStatement upsert = connection.prepareStatement("""
+    try (PreparedStatement upsert =
+        connection.prepareStatement(
+            """
         INSERT INTO ingestion.sources
             (source_uri, doc_id, size_bytes, first_seen_run_id, last_seen_run_id)
         VALUES (?, ?, ?, ?, ?)
@@ -158,23 +176,24 @@ final class DocumentWrites {
       upsert.executeBatch();
     }
     Set<String> replaced = new java.util.TreeSet<>();
-    previous.forEach((uri, docId) -> {
-      if (!docId.equals(byUri.get(uri).docId())) {
-        replaced.add(docId);
-      }
-    });
+    previous.forEach(
+        (uri, docId) -> {
+          if (!docId.equals(byUri.get(uri).docId())) {
+            replaced.add(docId);
+          }
+        });
     for (String docId : replaced) {
       DocumentRemoval.removeIfUnreferenced(connection, docId);
     }
   }
 
   /**
-   * The chunks and their vectors, sent with binary COPY (a vector travels as four-byte floats,
-   * not as decimal text the server must parse). Documents are written whole, under their rows'
-   * locks, so each has either all of its chunks and vectors or none: when none, its rows are
-   * copied straight into their tables; otherwise (a replayed bundle, a second run racing this
-   * one, a new index version over stored chunks) they go through staging tables and an upsert
-   * that keeps what is there.
+   * The chunks and their vectors, sent with binary COPY (a vector travels as four-byte floats, not
+   * as decimal text the server must parse). Documents are written whole, under their rows' locks,
+   * so each has either all of its chunks and vectors or none: when none, its rows are copied
+   * straight into their tables; otherwise (a replayed bundle, a second run racing this one, a new
+   * index version over stored chunks) they go through staging tables and an upsert that keeps what
+   * is there.
    */
   private void insertChunksAndVectors(Connection connection, Collection<DocumentRecord> documents)
       throws SQLException {
@@ -183,8 +202,9 @@ final class DocumentWrites {
     if (withChunks.isEmpty()) {
       return;
     }
-    Set<String> stored = docIdsWithChunks(connection,
-        withChunks.stream().map(document -> document.source().docId()).toList());
+    Set<String> stored =
+        docIdsWithChunks(
+            connection, withChunks.stream().map(document -> document.source().docId()).toList());
     ChunkCopyRows fresh = new ChunkCopyRows(run.runId(), run.indexVersionId());
     ChunkCopyRows again = new ChunkCopyRows(run.runId(), run.indexVersionId());
     for (DocumentRecord document : withChunks) {
@@ -200,17 +220,21 @@ final class DocumentWrites {
       return;
     }
     try (Statement statement = connection.createStatement()) {
-      statement.execute("""
+      statement.execute(
+          """
           CREATE TEMP TABLE IF NOT EXISTS staged_chunks
               (LIKE indexing.chunks INCLUDING DEFAULTS) ON COMMIT DELETE ROWS""");
-      statement.execute("""
+      statement.execute(
+          """
           CREATE TEMP TABLE IF NOT EXISTS staged_vectors
               (LIKE indexing.vectors INCLUDING DEFAULTS) ON COMMIT DELETE ROWS""");
       again.copyInto(connection, "staged_chunks", "staged_vectors");
-      statement.execute("""
+      statement.execute(
+          """
           INSERT INTO indexing.chunks SELECT * FROM staged_chunks
           ON CONFLICT (chunk_id) DO NOTHING""");
-      statement.execute("""
+      statement.execute(
+          """
           INSERT INTO indexing.vectors SELECT * FROM staged_vectors
           ON CONFLICT (chunk_id, pipeline_run_id) DO NOTHING""");
     }
@@ -220,8 +244,9 @@ final class DocumentWrites {
   private static Set<String> docIdsWithChunks(Connection connection, List<String> docIds)
       throws SQLException {
     Set<String> stored = new HashSet<>();
-    try (PreparedStatement query = connection.prepareStatement(
-        "SELECT DISTINCT doc_id FROM indexing.chunks WHERE doc_id = ANY (?)")) {
+    try (PreparedStatement query =
+        connection.prepareStatement(
+            "SELECT DISTINCT doc_id FROM indexing.chunks WHERE doc_id = ANY (?)")) {
       query.setArray(1, texts(connection, docIds));
       try (ResultSet result = query.executeQuery()) {
         while (result.next()) {
@@ -232,8 +257,7 @@ final class DocumentWrites {
     return stored;
   }
 
-  private static Array texts(Connection connection, Collection<String> values)
-      throws SQLException {
+  private static Array texts(Connection connection, Collection<String> values) throws SQLException {
     return connection.createArrayOf("text", new ArrayList<>(values).toArray());
   }
 

@@ -23,15 +23,18 @@ public final class IndexVersions {
   public static void register(RetryingConnection connection, RunContext run)
       throws SQLException, InterruptedException {
     if (run.indexVersion() != null) {
-      connection.inTransaction(c -> {
-        register(c, run.indexVersion());
-        return null;
-      });
+      connection.inTransaction(
+          c -> {
+            register(c, run.indexVersion());
+            return null;
+          });
     }
   }
 
   public static void register(Connection connection, IndexVersion version) throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement("""
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            """
         INSERT INTO indexing.index_versions (pipeline_run_id, embedding_model, dimension,
             chunk_size, chunk_overlap, chunk_unit, across_pages, parameters)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb)

@@ -16,11 +16,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Proves that a target table holds what a legacy source says, row by row. The source's mapped
- * rows are loaded into a temporary copy of the target table, typed by the same casts the sink
- * uses, and each is joined to the target row with its key: a row is missing, or its digest (MD5
- * of its mapped values as PostgreSQL prints them) differs, or it matches. Counts alone would miss
- * an edited value; this does not.
+ * Proves that a target table holds what a legacy source says, row by row. The source's mapped rows
+ * are loaded into a temporary copy of the target table, typed by the same casts the sink uses, and
+ * each is joined to the target row with its key: a row is missing, or its digest (MD5 of its mapped
+ * values as PostgreSQL prints them) differs, or it matches. Counts alone would miss an edited
+ * value; this does not.
  *
  * <pre>{@code
  * try (LegacyParity parity = LegacyParity.open(database)) {
@@ -32,8 +32,8 @@ import java.util.stream.Collectors;
  */
 public final class LegacyParity implements AutoCloseable {
   /** What comparing one source with its target found. */
-  public record Comparison(long compared, long missing, long differing, long extra,
-      List<String> examples) {
+  public record Comparison(
+      long compared, long missing, long differing, long extra, List<String> examples) {
     public long mismatched() {
       return missing + differing;
     }
@@ -58,8 +58,14 @@ public final class LegacyParity implements AutoCloseable {
   public Load load(TargetTable table) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute("DROP TABLE IF EXISTS " + COPY);
-      statement.execute("CREATE TEMP TABLE " + COPY + " AS SELECT "
-          + LegacySql.names(table.columns()) + ", source FROM " + table.name() + " WITH NO DATA");
+      statement.execute(
+          "CREATE TEMP TABLE "
+              + COPY
+              + " AS SELECT "
+              + LegacySql.names(table.columns())
+              + ", source FROM "
+              + table.name()
+              + " WITH NO DATA");
     }
     return new Load(table);
   }
@@ -86,8 +92,8 @@ public final class LegacyParity implements AutoCloseable {
       sources.add(record.source());
       for (TargetRow row : record.rows()) {
         if (!row.table().equals(table.name())) {
-          throw new IllegalArgumentException(record.uri() + " has a row for " + row.table()
-              + ", not " + table.name());
+          throw new IllegalArgumentException(
+              record.uri() + " has a row for " + row.table() + ", not " + table.name());
         }
         rows.add(row);
         rowSources.add(record.source());
@@ -98,29 +104,58 @@ public final class LegacyParity implements AutoCloseable {
     }
 
     /**
-     * Compares every loaded row with the target, then counts the target rows of these sources
-     * that the source no longer has.
+     * Compares every loaded row with the target, then counts the target rows of these sources that
+     * the source no longer has.
      */
     public Comparison compare() throws SQLException {
       flush();
-      String keysMatch = table.keys().stream()
-          .map(key -> "s." + key.name() + " = t." + key.name())
-          .collect(Collectors.joining(" AND "));
+      String keysMatch =
+          table.keys().stream()
+              .map(key -> "s." + key.name() + " = t." + key.name())
+              .collect(Collectors.joining(" AND "));
       String firstKey = table.keys().get(0).name();
-      String differs = "md5(" + row("s", table.values()) + "::text) <> md5("
-          + row("t", table.values()) + "::text)";
-      String keyText = "concat_ws('/', " + table.keys().stream().map(key -> "s." + key.name())
-          .collect(Collectors.joining(", ")) + ")";
+      String differs =
+          "md5("
+              + row("s", table.values())
+              + "::text) <> md5("
+              + row("t", table.values())
+              + "::text)";
+      String keyText =
+          "concat_ws('/', "
+              + table.keys().stream()
+                  .map(key -> "s." + key.name())
+                  .collect(Collectors.joining(", "))
+              + ")";
       long missing;
       long differing;
       List<String> examples = new ArrayList<>();
       try (Statement statement = connection.createStatement();
-          ResultSet result = statement.executeQuery("SELECT "
-              + "count(*) FILTER (WHERE t." + firstKey + " IS NULL), "
-              + "count(*) FILTER (WHERE t." + firstKey + " IS NOT NULL AND " + differs + "), "
-              + "(array_agg(" + keyText + " ORDER BY " + keyText + ") FILTER (WHERE t."
-              + firstKey + " IS NULL OR " + differs + "))[1:3] "
-              + "FROM " + COPY + " s LEFT JOIN " + table.name() + " t ON " + keysMatch)) {
+          ResultSet result =
+              statement.executeQuery(
+                  "SELECT "
+                      + "count(*) FILTER (WHERE t."
+                      + firstKey
+                      + " IS NULL), "
+                      + "count(*) FILTER (WHERE t."
+                      + firstKey
+                      + " IS NOT NULL AND "
+                      + differs
+                      + "), "
+                      + "(array_agg("
+                      + keyText
+                      + " ORDER BY "
+                      + keyText
+                      + ") FILTER (WHERE t."
+                      + firstKey
+                      + " IS NULL OR "
+                      + differs
+                      + "))[1:3] "
+                      + "FROM "
+                      + COPY
+                      + " s LEFT JOIN "
+                      + table.name()
+                      + " t ON "
+                      + keysMatch)) {
         result.next();
         missing = result.getLong(1);
         differing = result.getLong(2);
@@ -129,9 +164,15 @@ public final class LegacyParity implements AutoCloseable {
         }
       }
       long extra;
-      try (PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM "
-          + table.name() + " t WHERE t.source = ANY(?) AND NOT EXISTS (SELECT 1 FROM " + COPY
-          + " s WHERE " + keysMatch + ")")) {
+      try (PreparedStatement query =
+          connection.prepareStatement(
+              "SELECT count(*) FROM "
+                  + table.name()
+                  + " t WHERE t.source = ANY(?) AND NOT EXISTS (SELECT 1 FROM "
+                  + COPY
+                  + " s WHERE "
+                  + keysMatch
+                  + ")")) {
         query.setArray(1, connection.createArrayOf("text", sources.toArray(String[]::new)));
         try (ResultSet result = query.executeQuery()) {
           result.next();
@@ -145,8 +186,7 @@ public final class LegacyParity implements AutoCloseable {
       if (rows.isEmpty()) {
         return;
       }
-      try (PreparedStatement insert = connection.prepareStatement(
-          LegacySql.insert(COPY, table))) {
+      try (PreparedStatement insert = connection.prepareStatement(LegacySql.insert(COPY, table))) {
         LegacySql.bind(insert, connection, table, rows, rowSources);
         insert.executeUpdate();
       }
@@ -156,8 +196,11 @@ public final class LegacyParity implements AutoCloseable {
     }
 
     private static String row(String alias, List<Column> columns) {
-      return "ROW(" + columns.stream().map(column -> alias + "." + column.name())
-          .collect(Collectors.joining(", ")) + ")";
+      return "ROW("
+          + columns.stream()
+              .map(column -> alias + "." + column.name())
+              .collect(Collectors.joining(", "))
+          + ")";
     }
   }
 }

@@ -26,18 +26,19 @@ import org.apache.beam.sdk.values.PCollection;
 /**
  * Writes backfilled records to PostgreSQL through the {@link StoreWrite} core: batched upserts on
  * each table's natural or derived key that touch a row only when its values differ, so a re-run
- * rewrites nothing and counts every row as unchanged. A batch is one transaction; transient
- * errors are retried under the {@link RetryPolicy}; when a batch still fails, its records are
- * written one transaction each ({@link TransactionalBatchWriter}), so one bad record becomes one
- * failure and the others land. A record's rows (a report and its questions) are never split.
+ * rewrites nothing and counts every row as unchanged. A batch is one transaction; transient errors
+ * are retried under the {@link RetryPolicy}; when a batch still fails, its records are written one
+ * transaction each ({@link TransactionalBatchWriter}), so one bad record becomes one failure and
+ * the others land. A record's rows (a report and its questions) are never split.
  *
  * <pre>{@code
  * PCollection<Failure> unstored = records.apply(LegacyWrite.create().withDatabase(database))
  *     .failures();
  * }</pre>
  */
-public final class LegacyWrite extends PTransform<PCollection<LegacyRecord>,
-    WithFailures.Result<PCollection<LegacyRecord>, Failure>> {
+public final class LegacyWrite
+    extends PTransform<
+        PCollection<LegacyRecord>, WithFailures.Result<PCollection<LegacyRecord>, Failure>> {
   private final DatabaseConfig database;
   private final int batchSize;
   private final RetryPolicy retry;
@@ -82,9 +83,10 @@ public final class LegacyWrite extends PTransform<PCollection<LegacyRecord>,
     if (database == null) {
       throw new IllegalStateException("withDatabase(…) is required");
     }
-    return records.apply(StoreWrite.of(LegacyWrite.class, "records", new Writers(this))
-        .withMaxRecords(Integer.MAX_VALUE)
-        .withMaxWeight(record -> (long) record.rows().size(), batchSize));
+    return records.apply(
+        StoreWrite.of(LegacyWrite.class, "records", new Writers(this))
+            .withMaxRecords(Integer.MAX_VALUE)
+            .withMaxWeight(record -> (long) record.rows().size(), batchSize));
   }
 
   /** Opens, on the worker, a writer on the JVM's pool for the database. */
@@ -97,14 +99,17 @@ public final class LegacyWrite extends PTransform<PCollection<LegacyRecord>,
 
     @Override
     public BatchWriter<LegacyRecord> open() {
-      RetryingConnection connection = new RetryingConnection(spec.database, spec.retry,
-          Metrics.counter(LegacyWrite.class, "transaction_retries"));
-      return new TransactionalBatchWriter<>(connection, LegacyWrite::upsert,
+      RetryingConnection connection =
+          new RetryingConnection(
+              spec.database, spec.retry, Metrics.counter(LegacyWrite.class, "transaction_retries"));
+      return new TransactionalBatchWriter<>(
+          connection,
+          LegacyWrite::upsert,
           (record, failureClass, message) -> {
-            Metrics.counter("backfill " + record.group(), "rows_failed")
-                .inc(record.rows().size());
+            Metrics.counter("backfill " + record.group(), "rows_failed").inc(record.rows().size());
             return Failure.ofUri(record.uri(), Stage.BACKFILL, failureClass, message);
-          }, spec.database);
+          },
+          spec.database);
     }
   }
 
@@ -115,16 +120,19 @@ public final class LegacyWrite extends PTransform<PCollection<LegacyRecord>,
   private record Written(Map<String, long[]> byGroup) {}
 
   private static void count(Written written) {
-    written.byGroup().forEach((group, figures) -> {
-      Metrics.counter("backfill " + group, "rows_written").inc(figures[1]);
-      Metrics.counter("backfill " + group, "rows_unchanged").inc(figures[0] - figures[1]);
-    });
+    written
+        .byGroup()
+        .forEach(
+            (group, figures) -> {
+              Metrics.counter("backfill " + group, "rows_written").inc(figures[1]);
+              Metrics.counter("backfill " + group, "rows_unchanged").inc(figures[0] - figures[1]);
+            });
   }
 
   /**
    * Upserts the records' rows table by table; what it returns counts them, once committed. Rows
-   * with the same key (a citation listed twice) would make one statement update a row twice,
-   * which PostgreSQL refuses: the last one wins, and the others count as unchanged.
+   * with the same key (a citation listed twice) would make one statement update a row twice, which
+   * PostgreSQL refuses: the last one wins, and the others count as unchanged.
    */
   private static Runnable upsert(Connection connection, List<LegacyRecord> records)
       throws SQLException {
@@ -135,7 +143,8 @@ public final class LegacyWrite extends PTransform<PCollection<LegacyRecord>,
       groupOfSource.put(record.source(), record.group());
       byGroup.computeIfAbsent(record.group(), g -> new long[2])[0] += record.rows().size();
       for (TargetRow row : record.rows()) {
-        rowsByTable.computeIfAbsent(row.table(), t -> new LinkedHashMap<>())
+        rowsByTable
+            .computeIfAbsent(row.table(), t -> new LinkedHashMap<>())
             .put(row.key(), new SourcedRow(row, record.source()));
       }
     }

@@ -30,30 +30,37 @@ public final class PostgresIO {
   private PostgresIO() {}
 
   public static PostgresWrite<DocumentRecord> writeDocuments() {
-    return PostgresWrite.of("documents", run -> {
-      DocumentWrites writes = new DocumentWrites(run);
-      return (connection, documents) -> {
-        writes.writeDocuments(connection, documents);
-        return NOTHING_TO_COUNT;
-      };
-    }, (document, failureClass, message) -> Failure.of(document.source(), Stage.STORE,
-        failureClass, message), document -> Math.max(1L, document.chunks().size()));
+    return PostgresWrite.of(
+        "documents",
+        run -> {
+          DocumentWrites writes = new DocumentWrites(run);
+          return (connection, documents) -> {
+            writes.writeDocuments(connection, documents);
+            return NOTHING_TO_COUNT;
+          };
+        },
+        (document, failureClass, message) ->
+            Failure.of(document.source(), Stage.STORE, failureClass, message),
+        document -> Math.max(1L, document.chunks().size()));
   }
 
   public static PostgresWrite<Source> recordSightings() {
-    return PostgresWrite.of("sightings", run -> {
-      DocumentWrites writes = new DocumentWrites(run);
-      return (connection, sources) -> {
-        writes.recordSightings(connection, sources);
-        return NOTHING_TO_COUNT;
-      };
-    }, (source, failureClass, message) -> Failure.of(source, Stage.STORE, failureClass, message),
+    return PostgresWrite.of(
+        "sightings",
+        run -> {
+          DocumentWrites writes = new DocumentWrites(run);
+          return (connection, sources) -> {
+            writes.recordSightings(connection, sources);
+            return NOTHING_TO_COUNT;
+          };
+        },
+        (source, failureClass, message) -> Failure.of(source, Stage.STORE, failureClass, message),
         source -> 1L);
   }
 
   public static PostgresWrite<Failure> writeFailures() {
-    return PostgresWrite.<Failure>of("failures", run -> new DeadLetters(run)::write, null,
-        failure -> 1L);
+    return PostgresWrite.<Failure>of(
+        "failures", run -> new DeadLetters(run)::write, null, failure -> 1L);
   }
 
   public static ClaimUnsettled claimUnsettled() {

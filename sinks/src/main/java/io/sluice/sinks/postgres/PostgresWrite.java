@@ -12,14 +12,15 @@ import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Writes records to PostgreSQL idempotently through the {@link StoreWrite} core: up to
- * {@code batchDocuments} records or {@code batchSize} rows per transaction, transient errors
- * retried under the run's {@link RetryPolicy}, a failed batch written again record by record so
- * that one bad record is one failure ({@link TransactionalBatchWriter}). Records written come out
- * on the main output; what still cannot be written comes out as a {@link Failure}, classified by
- * {@link PostgresErrors}; nothing is dropped.
+ * Writes records to PostgreSQL idempotently through the {@link StoreWrite} core: up to {@code
+ * batchDocuments} records or {@code batchSize} rows per transaction, transient errors retried under
+ * the run's {@link RetryPolicy}, a failed batch written again record by record so that one bad
+ * record is one failure ({@link TransactionalBatchWriter}). Records written come out on the main
+ * output; what still cannot be written comes out as a {@link Failure}, classified by {@link
+ * PostgresErrors}; nothing is dropped.
  *
- * <p>Built by {@link PostgresIO}: {@code PostgresIO.writeDocuments().withDatabase(db).withRun(run)}.
+ * <p>Built by {@link PostgresIO}: {@code
+ * PostgresIO.writeDocuments().withDatabase(db).withRun(run)}.
  */
 public final class PostgresWrite<T>
     extends PTransform<PCollection<T>, WithFailures.Result<PCollection<T>, Failure>> {
@@ -39,9 +40,15 @@ public final class PostgresWrite<T>
   private final int batchDocuments;
   private final long batchSize;
 
-  private PostgresWrite(String kind, Statements<T> statements,
-      TransactionalBatchWriter.FailureOf<T> failureOf, SerializableFunction<T, Long> rows,
-      DatabaseConfig database, RunContext run, RetryPolicy retry, int batchDocuments,
+  private PostgresWrite(
+      String kind,
+      Statements<T> statements,
+      TransactionalBatchWriter.FailureOf<T> failureOf,
+      SerializableFunction<T, Long> rows,
+      DatabaseConfig database,
+      RunContext run,
+      RetryPolicy retry,
+      int batchDocuments,
       long batchSize) {
     this.kind = kind;
     this.statements = statements;
@@ -57,37 +64,40 @@ public final class PostgresWrite<T>
   /**
    * A write of records of one {@code kind} (the metric prefix), {@code rows} of them counting
    * towards the batch size. A record that cannot be written becomes {@code failureOf(record)};
-   * without {@code failureOf} (the writer of failures themselves, which have nowhere else to go)
-   * it fails the bundle, and the runner retries it, instead of vanishing.
+   * without {@code failureOf} (the writer of failures themselves, which have nowhere else to go) it
+   * fails the bundle, and the runner retries it, instead of vanishing.
    */
-  static <T> PostgresWrite<T> of(String kind, Statements<T> statements,
-      TransactionalBatchWriter.FailureOf<T> failureOf, SerializableFunction<T, Long> rows) {
-    return new PostgresWrite<>(kind, statements, failureOf, rows, null, null, RetryPolicy.DEFAULT,
-        100, 5_000);
+  static <T> PostgresWrite<T> of(
+      String kind,
+      Statements<T> statements,
+      TransactionalBatchWriter.FailureOf<T> failureOf,
+      SerializableFunction<T, Long> rows) {
+    return new PostgresWrite<>(
+        kind, statements, failureOf, rows, null, null, RetryPolicy.DEFAULT, 100, 5_000);
   }
 
   public PostgresWrite<T> withDatabase(DatabaseConfig newDatabase) {
     if (newDatabase == null) {
       throw new IllegalArgumentException("database must not be null");
     }
-    return new PostgresWrite<>(kind, statements, failureOf, rows, newDatabase, run, retry,
-        batchDocuments, batchSize);
+    return new PostgresWrite<>(
+        kind, statements, failureOf, rows, newDatabase, run, retry, batchDocuments, batchSize);
   }
 
   public PostgresWrite<T> withRun(RunContext newRun) {
     if (newRun == null) {
       throw new IllegalArgumentException("run must not be null");
     }
-    return new PostgresWrite<>(kind, statements, failureOf, rows, database, newRun, retry,
-        batchDocuments, batchSize);
+    return new PostgresWrite<>(
+        kind, statements, failureOf, rows, database, newRun, retry, batchDocuments, batchSize);
   }
 
   public PostgresWrite<T> withRetry(RetryPolicy newRetry) {
     if (newRetry == null) {
       throw new IllegalArgumentException("retry must not be null");
     }
-    return new PostgresWrite<>(kind, statements, failureOf, rows, database, run, newRetry,
-        batchDocuments, batchSize);
+    return new PostgresWrite<>(
+        kind, statements, failureOf, rows, database, run, newRetry, batchDocuments, batchSize);
   }
 
   /** Records (documents, sightings, failures) per transaction, at most. */
@@ -95,8 +105,8 @@ public final class PostgresWrite<T>
     if (records <= 0) {
       throw new IllegalArgumentException("batchDocuments must be positive, got " + records);
     }
-    return new PostgresWrite<>(kind, statements, failureOf, rows, database, run, retry, records,
-        batchSize);
+    return new PostgresWrite<>(
+        kind, statements, failureOf, rows, database, run, retry, records, batchSize);
   }
 
   /**
@@ -107,8 +117,16 @@ public final class PostgresWrite<T>
     if (rowsPerTransaction <= 0) {
       throw new IllegalArgumentException("batchSize must be positive, got " + rowsPerTransaction);
     }
-    return new PostgresWrite<>(kind, statements, failureOf, rows, database, run, retry,
-        batchDocuments, rowsPerTransaction);
+    return new PostgresWrite<>(
+        kind,
+        statements,
+        failureOf,
+        rows,
+        database,
+        run,
+        retry,
+        batchDocuments,
+        rowsPerTransaction);
   }
 
   @Override
@@ -116,9 +134,10 @@ public final class PostgresWrite<T>
     if (database == null || run == null) {
       throw new IllegalStateException("withDatabase(…) and withRun(…) are required");
     }
-    return records.apply(StoreWrite.of(PostgresWrite.class, kind, new Writers<>(this))
-        .withMaxRecords(batchDocuments)
-        .withMaxWeight(rows, batchSize));
+    return records.apply(
+        StoreWrite.of(PostgresWrite.class, kind, new Writers<>(this))
+            .withMaxRecords(batchDocuments)
+            .withMaxWeight(rows, batchSize));
   }
 
   /** Opens, on the worker, a writer on the JVM's pool for the database. */
@@ -131,11 +150,14 @@ public final class PostgresWrite<T>
 
     @Override
     public BatchWriter<T> open() throws Exception {
-      RetryingConnection connection = new RetryingConnection(spec.database, spec.retry,
-          Metrics.counter(PostgresWrite.class, "transaction_retries"));
+      RetryingConnection connection =
+          new RetryingConnection(
+              spec.database,
+              spec.retry,
+              Metrics.counter(PostgresWrite.class, "transaction_retries"));
       IndexVersions.register(connection, spec.run);
-      return new TransactionalBatchWriter<>(connection, spec.statements.forRun(spec.run),
-          spec.failureOf, spec.database);
+      return new TransactionalBatchWriter<>(
+          connection, spec.statements.forRun(spec.run), spec.failureOf, spec.database);
     }
   }
 }

@@ -6,10 +6,10 @@ import java.sql.SQLException;
 import org.apache.beam.sdk.metrics.Counter;
 
 /**
- * A way to run a unit of work in a transaction on a connection borrowed from the JVM's pool for
- * the database ({@link ConnectionPools}) and given back after it: transient failures (as
- * {@link PostgresErrors} classifies them) roll back and retry on a fresh connection under the
- * run's {@link RetryPolicy}; other failures roll back and surface at once.
+ * A way to run a unit of work in a transaction on a connection borrowed from the JVM's pool for the
+ * database ({@link ConnectionPools}) and given back after it: transient failures (as {@link
+ * PostgresErrors} classifies them) roll back and retry on a fresh connection under the run's {@link
+ * RetryPolicy}; other failures roll back and surface at once.
  */
 public final class RetryingConnection implements AutoCloseable {
   /** Work done inside one transaction; it may run more than once, so it must be idempotent. */
@@ -30,18 +30,23 @@ public final class RetryingConnection implements AutoCloseable {
   }
 
   public <T> T inTransaction(Transaction<T> work) throws SQLException, InterruptedException {
-    return retry.call(what, () -> {
-      try (Connection connection = pool.connection()) {
-        try {
-          T result = work.run(connection);
-          connection.commit();
-          return result;
-        } catch (SQLException | RuntimeException e) {
-          rollbackQuietly(connection);
-          throw e;
-        }
-      }
-    }, SQLException.class, PostgresErrors::isTransient, retries);
+    return retry.call(
+        what,
+        () -> {
+          try (Connection connection = pool.connection()) {
+            try {
+              T result = work.run(connection);
+              connection.commit();
+              return result;
+            } catch (SQLException | RuntimeException e) {
+              rollbackQuietly(connection);
+              throw e;
+            }
+          }
+        },
+        SQLException.class,
+        PostgresErrors::isTransient,
+        retries);
   }
 
   private static void rollbackQuietly(Connection connection) {

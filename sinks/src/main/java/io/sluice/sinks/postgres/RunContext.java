@@ -7,12 +7,17 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * The run every written row is attributed to, the index version its vectors belong to (a run that
  * writes no vectors, a backfill, has none), and how it treats documents that failed before: a
- * document that failed in a way no retry can change is settled, unless the run is told to
- * {@code retryFailed}; one that failed the same retryable way in {@code quarantineAfter} runs is
+ * document that failed in a way no retry can change is settled, unless the run is told to {@code
+ * retryFailed}; one that failed the same retryable way in {@code quarantineAfter} runs is
  * quarantined and skipped, unless the run is told to {@code retryQuarantined}.
  */
-public record RunContext(String runId, @Nullable IndexVersion indexVersion, int quarantineAfter,
-    boolean retryQuarantined, boolean retryFailed) implements Serializable {
+public record RunContext(
+    String runId,
+    @Nullable IndexVersion indexVersion,
+    int quarantineAfter,
+    boolean retryQuarantined,
+    boolean retryFailed)
+    implements Serializable {
   public static final int DEFAULT_QUARANTINE_AFTER = 3;
 
   public RunContext {
@@ -44,8 +49,8 @@ public record RunContext(String runId, @Nullable IndexVersion indexVersion, int 
   }
 
   /**
-   * The id of the index version, stored in the schema's {@code pipeline_run_id} columns; null
-   * for a run without one.
+   * The id of the index version, stored in the schema's {@code pipeline_run_id} columns; null for a
+   * run without one.
    */
   public @Nullable String indexVersionId() {
     return indexVersion == null ? null : indexVersion.id();

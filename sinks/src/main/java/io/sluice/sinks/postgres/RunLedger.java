@@ -12,23 +12,28 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Run-level bookkeeping in {@code workflow.run_records} and the figures the CLI shows about a
- * run: progress while it goes, the report at its end, {@code sluice status} afterwards.
+ * Run-level bookkeeping in {@code workflow.run_records} and the figures the CLI shows about a run:
+ * progress while it goes, the report at its end, {@code sluice status} afterwards.
  */
 public final class RunLedger {
   /** What a run did, read back from the stores. */
   public record RunFigures(
-      long sourcesSeen, long documentsStored, long documentsNoText, long chunksWritten,
-      long vectorsWritten, long failures, Map<String, Long> failuresByClass,
+      long sourcesSeen,
+      long documentsStored,
+      long documentsNoText,
+      long chunksWritten,
+      long vectorsWritten,
+      long failures,
+      Map<String, Long> failuresByClass,
       Map<String, List<String>> failureExamples) {}
 
   /** A past run of sluice's own as recorded (backfilled legacy runs are not listed). */
-  public record RunRow(String runId, String status, String startedAt, String finishedAt,
-      String payload) {}
+  public record RunRow(
+      String runId, String status, String startedAt, String finishedAt, String payload) {}
 
   /**
-   * The documents the ledger holds claimed ({@code in_progress}), those of them claimed longer
-   * ago than the stale limit, and the quarantined ones.
+   * The documents the ledger holds claimed ({@code in_progress}), those of them claimed longer ago
+   * than the stale limit, and the quarantined ones.
    */
   public record LedgerState(long inProgress, long stale, long quarantined) {}
 
@@ -49,7 +54,9 @@ public final class RunLedger {
   private void upsertRun(String runId, String status, String payloadJson, boolean finished)
       throws SQLException {
     try (Connection connection = database.connect();
-        PreparedStatement upsert = connection.prepareStatement("""
+        PreparedStatement upsert =
+            connection.prepareStatement(
+                """
             INSERT INTO workflow.run_records
                 (run_id, record_kind, step, record_key, status, started_at, payload)
             VALUES (?, 'run', '', 'main', ?, now(), ?::jsonb)
@@ -68,23 +75,36 @@ public final class RunLedger {
 
   public RunFigures figures(String runId) throws SQLException {
     try (Connection connection = database.connect()) {
-      long sources = count(connection,
-          "SELECT count(*) FROM ingestion.sources WHERE last_seen_run_id = ?", runId);
-      long stored = count(connection, """
+      long sources =
+          count(
+              connection,
+              "SELECT count(*) FROM ingestion.sources WHERE last_seen_run_id = ?",
+              runId);
+      long stored =
+          count(
+              connection,
+              """
           SELECT count(*) FROM workflow.document_stages s JOIN ingestion.documents d USING (doc_id)
           WHERE s.run_id = ? AND s.stage = 'store' AND s.status = 'completed'
-            AND d.status = 'ok'""", runId);
-      long noText = count(connection, """
+            AND d.status = 'ok'""",
+              runId);
+      long noText =
+          count(
+              connection,
+              """
           SELECT count(*) FROM workflow.document_stages s JOIN ingestion.documents d USING (doc_id)
           WHERE s.run_id = ? AND s.stage = 'store' AND s.status = 'completed'
-            AND d.status = 'no_text'""", runId);
-      long chunks = count(connection,
-          "SELECT count(*) FROM indexing.chunks WHERE run_id = ?", runId);
-      long vectors = count(connection,
-          "SELECT count(*) FROM indexing.vectors WHERE run_id = ?", runId);
+            AND d.status = 'no_text'""",
+              runId);
+      long chunks =
+          count(connection, "SELECT count(*) FROM indexing.chunks WHERE run_id = ?", runId);
+      long vectors =
+          count(connection, "SELECT count(*) FROM indexing.vectors WHERE run_id = ?", runId);
       Map<String, Long> byClass = new LinkedHashMap<>();
       Map<String, List<String>> examples = new LinkedHashMap<>();
-      try (PreparedStatement query = connection.prepareStatement("""
+      try (PreparedStatement query =
+          connection.prepareStatement(
+              """
           SELECT error_class || CASE WHEN retryable THEN ' (retryable)' ELSE ' (permanent)' END,
                  count(*), (array_agg(source_uri || ': ' || message ORDER BY source_uri))[1:3]
           FROM observability.request_failures WHERE run_id = ?
@@ -93,8 +113,7 @@ public final class RunLedger {
         try (ResultSet result = query.executeQuery()) {
           while (result.next()) {
             byClass.put(result.getString(1), result.getLong(2));
-            examples.put(result.getString(1),
-                List.of((String[]) result.getArray(3).getArray()));
+            examples.put(result.getString(1), List.of((String[]) result.getArray(3).getArray()));
           }
         }
       }
@@ -105,7 +124,9 @@ public final class RunLedger {
 
   public LedgerState state(Duration staleAfter) throws SQLException {
     try (Connection connection = database.connect();
-        PreparedStatement query = connection.prepareStatement("""
+        PreparedStatement query =
+            connection.prepareStatement(
+                """
             SELECT count(*) FILTER (WHERE status = 'in_progress'),
                    count(*) FILTER (WHERE status = 'in_progress'
                                       AND started_at < now() - make_interval(secs => ?)),
@@ -135,15 +156,23 @@ public final class RunLedger {
   private List<RunRow> runs(String condition, Parameters parameters) throws SQLException {
     List<RunRow> runs = new ArrayList<>();
     try (Connection connection = database.connect();
-        PreparedStatement query = connection.prepareStatement("""
+        PreparedStatement query =
+            connection.prepareStatement(
+                """
             SELECT run_id, status, started_at::text, finished_at::text, payload::text
             FROM workflow.run_records WHERE record_kind = 'run' AND source IS NULL"""
-            + " " + condition)) {
+                    + " "
+                    + condition)) {
       parameters.bind(query);
       try (ResultSet result = query.executeQuery()) {
         while (result.next()) {
-          runs.add(new RunRow(result.getString(1), result.getString(2), result.getString(3),
-              result.getString(4), result.getString(5)));
+          runs.add(
+              new RunRow(
+                  result.getString(1),
+                  result.getString(2),
+                  result.getString(3),
+                  result.getString(4),
+                  result.getString(5)));
         }
       }
     }
@@ -151,8 +180,8 @@ public final class RunLedger {
   }
 
   /**
-   * Removes the sources under the given URI prefixes that this run did not see, then every
-   * document no source points at any more. Returns the number of documents removed.
+   * Removes the sources under the given URI prefixes that this run did not see, then every document
+   * no source points at any more. Returns the number of documents removed.
    */
   /** The sources recorded under one input root, and how many of them this run did not see. */
   public record RootSources(String rootUri, long sources, long unseen) {}
@@ -161,7 +190,9 @@ public final class RunLedger {
   public List<RootSources> sourcesUnder(String runId, List<String> rootUris) throws SQLException {
     List<RootSources> roots = new ArrayList<>();
     try (Connection connection = database.connect();
-        PreparedStatement query = connection.prepareStatement("""
+        PreparedStatement query =
+            connection.prepareStatement(
+                """
             SELECT count(*), count(*) FILTER (WHERE last_seen_run_id <> ?)
             FROM ingestion.sources WHERE starts_with(source_uri, ?)""")) {
       for (String root : rootUris) {
@@ -181,7 +212,9 @@ public final class RunLedger {
       connection.setAutoCommit(false);
       List<String> orphans = new ArrayList<>();
       for (String root : rootUris) {
-        try (PreparedStatement delete = connection.prepareStatement("""
+        try (PreparedStatement delete =
+            connection.prepareStatement(
+                """
             DELETE FROM ingestion.sources
             WHERE starts_with(source_uri, ?) AND last_seen_run_id <> ?
             RETURNING doc_id""")) {
@@ -205,8 +238,7 @@ public final class RunLedger {
     }
   }
 
-  private static long count(Connection connection, String sql, String runId)
-      throws SQLException {
+  private static long count(Connection connection, String sql, String runId) throws SQLException {
     try (PreparedStatement query = connection.prepareStatement(sql)) {
       query.setString(1, runId);
       try (ResultSet result = query.executeQuery()) {

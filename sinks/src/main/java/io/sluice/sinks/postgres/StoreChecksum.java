@@ -19,8 +19,8 @@ import java.util.stream.Collectors;
 /**
  * A deterministic digest per table of what sluice stored, vectors included, ignoring timestamps,
  * run ids and attempt counts: two runs that produced the same stores print the same lines,
- * whichever machine, runner or database did the work. Rows are hashed in byte order of their
- * keys ({@code COLLATE "C"}), so the database's collation does not matter either.
+ * whichever machine, runner or database did the work. Rows are hashed in byte order of their keys
+ * ({@code COLLATE "C"}), so the database's collation does not matter either.
  */
 public final class StoreChecksum {
   /** A table's row count and the SHA-256 of its rows in key order. */
@@ -34,39 +34,59 @@ public final class StoreChecksum {
   private static final Map<String, String> QUERIES = new LinkedHashMap<>();
 
   static {
-    QUERIES.put("ingestion.sources", """
+    QUERIES.put(
+        "ingestion.sources",
+        """
         SELECT ROW(source_uri, doc_id, size_bytes)::text FROM ingestion.sources
         ORDER BY source_uri COLLATE "C\"""");
-    QUERIES.put("ingestion.documents", """
+    QUERIES.put(
+        "ingestion.documents",
+        """
         SELECT ROW(doc_id, size_bytes, pages, metadata, status, error_message)::text
         FROM ingestion.documents ORDER BY doc_id COLLATE "C\"""");
-    QUERIES.put("indexing.index_versions", """
+    QUERIES.put(
+        "indexing.index_versions",
+        """
         SELECT ROW(pipeline_run_id, embedding_model, dimension, chunk_size, chunk_overlap,
                    chunk_unit, across_pages, parameters)::text
         FROM indexing.index_versions ORDER BY pipeline_run_id COLLATE "C\"""");
-    QUERIES.put("indexing.chunks", """
+    QUERIES.put(
+        "indexing.chunks",
+        """
         SELECT ROW(chunk_id, doc_id, page, ordinal, char_start, char_end, token_count, text,
                    text_sha256)::text
         FROM indexing.chunks ORDER BY chunk_id COLLATE "C\"""");
-    QUERIES.put("indexing.vectors", """
+    QUERIES.put(
+        "indexing.vectors",
+        """
         SELECT ROW(chunk_id, pipeline_run_id, dimension, embedding)::text
         FROM indexing.vectors ORDER BY chunk_id COLLATE "C", pipeline_run_id COLLATE "C\"""");
-    QUERIES.put("workflow.document_stages", """
+    QUERIES.put(
+        "workflow.document_stages",
+        """
         SELECT ROW(doc_id, pipeline_run_id, stage, status, error_class, retryable,
                    error_message)::text
         FROM workflow.document_stages
         ORDER BY doc_id COLLATE "C", pipeline_run_id COLLATE "C", stage COLLATE "C\"""");
-    QUERIES.put("observability.request_failures", """
+    QUERIES.put(
+        "observability.request_failures",
+        """
         SELECT r FROM (SELECT DISTINCT ROW(source_uri, stage, doc_id, error_class, retryable,
                                            message)::text AS r
                        FROM observability.request_failures) failures
         ORDER BY r COLLATE "C\"""");
     for (TargetTable table : TargetTables.ALL) {
       // Backfilled rows only: sluice's own run records differ from run to run.
-      QUERIES.put(table.name() + (table == TargetTables.RUN_RECORDS ? " (backfilled)" : ""),
-          "SELECT ROW(" + LegacySql.names(table.columns()) + ", source)::text FROM "
-              + table.name() + " WHERE source IS NOT NULL ORDER BY " + table.keys().stream()
-                  .map(key -> key.name() + " COLLATE \"C\"").collect(Collectors.joining(", ")));
+      QUERIES.put(
+          table.name() + (table == TargetTables.RUN_RECORDS ? " (backfilled)" : ""),
+          "SELECT ROW("
+              + LegacySql.names(table.columns())
+              + ", source)::text FROM "
+              + table.name()
+              + " WHERE source IS NOT NULL ORDER BY "
+              + table.keys().stream()
+                  .map(key -> key.name() + " COLLATE \"C\"")
+                  .collect(Collectors.joining(", ")));
     }
   }
 
@@ -96,8 +116,9 @@ public final class StoreChecksum {
     MessageDigest all = Keys.sha256();
     for (TableDigest digest : digests) {
       out.append(digest).append('\n');
-      all.update((digest.table() + " " + digest.rows() + " " + digest.sha256() + "\n")
-          .getBytes(StandardCharsets.UTF_8));
+      all.update(
+          (digest.table() + " " + digest.rows() + " " + digest.sha256() + "\n")
+              .getBytes(StandardCharsets.UTF_8));
     }
     out.append(String.format("%-34s %8s  %s%n", "total", "", Keys.hex(all.digest())));
     return out.toString();

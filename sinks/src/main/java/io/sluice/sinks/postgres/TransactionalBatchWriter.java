@@ -11,15 +11,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * PostgreSQL's {@link BatchWriter}: a batch is one transaction, so many documents share one
- * commit; when the batch fails for good, its records are written one transaction each, so one
- * bad record is one failure, classified by {@link PostgresErrors}, and the rest land. A record is
- * never half-written: its rows commit together or not at all.
+ * PostgreSQL's {@link BatchWriter}: a batch is one transaction, so many documents share one commit;
+ * when the batch fails for good, its records are written one transaction each, so one bad record is
+ * one failure, classified by {@link PostgresErrors}, and the rest land. A record is never
+ * half-written: its rows commit together or not at all.
  */
 final class TransactionalBatchWriter<T> implements BatchWriter<T> {
   /**
-   * Writes records inside the caller's transaction. What it returns runs once the transaction
-   * has committed (counting what was written), so a retried transaction counts once.
+   * Writes records inside the caller's transaction. What it returns runs once the transaction has
+   * committed (counting what was written), so a retried transaction counts once.
    */
   interface Work<T> {
     Runnable write(Connection connection, List<T> records) throws SQLException;
@@ -35,7 +35,10 @@ final class TransactionalBatchWriter<T> implements BatchWriter<T> {
   private final FailureOf<T> failureOf;
   private final String store;
 
-  TransactionalBatchWriter(RetryingConnection connection, Work<T> work, FailureOf<T> failureOf,
+  TransactionalBatchWriter(
+      RetryingConnection connection,
+      Work<T> work,
+      FailureOf<T> failureOf,
       DatabaseConfig database) {
     this.connection = connection;
     this.work = work;
@@ -70,8 +73,12 @@ final class TransactionalBatchWriter<T> implements BatchWriter<T> {
     if (failureOf == null) {
       throw new SQLException("cannot record in PostgreSQL (" + store + "): " + record, e);
     }
-    return failureOf.of(record, PostgresErrors.classify(e), "cannot store in PostgreSQL: "
-        + e.getMessage() + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")"));
+    return failureOf.of(
+        record,
+        PostgresErrors.classify(e),
+        "cannot store in PostgreSQL: "
+            + e.getMessage()
+            + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")"));
   }
 
   @Override

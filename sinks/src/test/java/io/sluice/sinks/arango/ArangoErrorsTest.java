@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.Test;
 
-/** ArangoDB's classifier, answer by answer: HTTP status and error number as the server sends them. */
+/**
+ * ArangoDB's classifier, answer by answer: HTTP status and error number as the server sends them.
+ */
 public class ArangoErrorsTest {
   /** An answer: its HTTP status (null: none came) and error number (null: none in it). */
   private record Answer(Integer status, Integer errorNum) {}

@@ -38,8 +38,14 @@ public class ArangoWriteTest {
   @Before
   public void start() throws Exception {
     standIn = ArangoStandIn.start("root", "secret");
-    config = new ArangoConfig("http://127.0.0.1:" + standIn.port(), "sluice", "root", "secret",
-        Protocol.HTTP_JSON, true);
+    config =
+        new ArangoConfig(
+            "http://127.0.0.1:" + standIn.port(),
+            "sluice",
+            "root",
+            "secret",
+            Protocol.HTTP_JSON,
+            true);
   }
 
   @After
@@ -48,7 +54,8 @@ public class ArangoWriteTest {
   }
 
   private ArangoWrite sink() {
-    return ArangoWrite.to(config).withIndexVersion("iv-test", "test-model")
+    return ArangoWrite.to(config)
+        .withIndexVersion("iv-test", "test-model")
         .withMaxBatchDocuments(2);
   }
 
@@ -56,12 +63,13 @@ public class ArangoWriteTest {
   private List<Failure> write(List<DocumentRecord> documents) {
     Pipeline pipeline = Pipeline.create(TestPipeline.testingPipelineOptions());
     List<Failure> collected = new ArrayList<>();
-    PCollection<Failure> failures =
-        pipeline.apply(Create.of(documents)).apply(sink()).failures();
-    PAssert.that(failures).satisfies(found -> {
-      StreamSupport.stream(found.spliterator(), false).forEach(FAILURES::add);
-      return null;
-    });
+    PCollection<Failure> failures = pipeline.apply(Create.of(documents)).apply(sink()).failures();
+    PAssert.that(failures)
+        .satisfies(
+            found -> {
+              StreamSupport.stream(found.spliterator(), false).forEach(FAILURES::add);
+              return null;
+            });
     FAILURES.clear();
     pipeline.run().waitUntilFinish();
     collected.addAll(FAILURES);
@@ -77,8 +85,10 @@ public class ArangoWriteTest {
   }
 
   private static Set<String> chunkIds(DocumentRecord... documents) {
-    return java.util.Arrays.stream(documents).flatMap(d -> d.chunks().stream())
-        .map(Chunk::chunkId).collect(Collectors.toSet());
+    return java.util.Arrays.stream(documents)
+        .flatMap(d -> d.chunks().stream())
+        .map(Chunk::chunkId)
+        .collect(Collectors.toSet());
   }
 
   @Test
@@ -87,14 +97,17 @@ public class ArangoWriteTest {
     Set<String> edges = Set.copyOf(keys(ArangoGraph.HAS_CHUNK));
     assertThat(write(List.of(LONG, SHORT, EMPTY)), equalTo(List.of()));
 
-    assertThat(keys(ArangoGraph.DOCUMENTS), equalTo(Set.of(LONG.source().docId(),
-        SHORT.source().docId(), EMPTY.source().docId())));
+    assertThat(
+        keys(ArangoGraph.DOCUMENTS),
+        equalTo(Set.of(LONG.source().docId(), SHORT.source().docId(), EMPTY.source().docId())));
     assertThat(keys(ArangoGraph.CHUNKS), equalTo(chunkIds(LONG, SHORT, EMPTY)));
     assertThat(keys(ArangoGraph.HAS_CHUNK), equalTo(edges));
     assertThat(edges.size(), equalTo(7));
     assertThat(keys(ArangoGraph.NEXT_CHUNK).size(), equalTo(4 + 1));
-    assertThat(standIn.documents("sluice", ArangoGraph.DOCUMENTS).values().stream()
-        .allMatch(vertex -> vertex.path("complete").asBoolean()), equalTo(true));
+    assertThat(
+        standIn.documents("sluice", ArangoGraph.DOCUMENTS).values().stream()
+            .allMatch(vertex -> vertex.path("complete").asBoolean()),
+        equalTo(true));
   }
 
   @Test
@@ -130,8 +143,10 @@ public class ArangoWriteTest {
     DocumentRecord aChanged = Fixtures.document("file:///a.pdf", "a changed", 1);
     assertThat(write(List.of(after, aChanged)), equalTo(List.of()));
 
-    assertThat(keys(ArangoGraph.DOCUMENTS), equalTo(Set.of(after.source().docId(),
-        shared.source().docId(), aChanged.source().docId())));
+    assertThat(
+        keys(ArangoGraph.DOCUMENTS),
+        equalTo(
+            Set.of(after.source().docId(), shared.source().docId(), aChanged.source().docId())));
     assertThat(keys(ArangoGraph.CHUNKS), equalTo(chunkIds(after, shared, aChanged)));
     assertThat(keys(ArangoGraph.HAS_CHUNK).size(), equalTo(2 + 3 + 1));
     assertThat(keys(ArangoGraph.NEXT_CHUNK).size(), equalTo(1 + 2 + 0));
@@ -146,8 +161,8 @@ public class ArangoWriteTest {
     assertThat(failures.get(0).sourceUri(), equalTo("file:///long.pdf"));
     assertThat(failures.get(0).stage(), equalTo(Stage.STORE));
     assertThat(failures.get(0).message(), containsString("error 1221"));
-    assertThat("settles the document", failures.get(0).failureClass(),
-        equalTo(FailureClass.REFUSED));
+    assertThat(
+        "settles the document", failures.get(0).failureClass(), equalTo(FailureClass.REFUSED));
     assertThat(keys(ArangoGraph.DOCUMENTS), equalTo(Set.of(SHORT.source().docId())));
   }
 }

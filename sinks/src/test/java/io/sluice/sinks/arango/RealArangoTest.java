@@ -23,13 +23,15 @@ import org.junit.Test;
  * machines, so in CI this is skipped, saying so; the stand-in tests cover the same ground there.
  */
 public class RealArangoTest {
-  private static final List<DocumentRecord> DOCUMENTS = List.of(
-      Fixtures.document("file:///long.pdf", "long", 5),
-      Fixtures.document("file:///short.pdf", "short", 2));
+  private static final List<DocumentRecord> DOCUMENTS =
+      List.of(
+          Fixtures.document("file:///long.pdf", "long", 5),
+          Fixtures.document("file:///short.pdf", "short", 2));
 
   private static ArangoConfig config(Protocol protocol, String database) {
     String url = System.getenv("ARANGO_URL");
-    assumeTrue("ARANGO_URL is not set: no real ArangoDB to test against (the stand-in tests ran)",
+    assumeTrue(
+        "ARANGO_URL is not set: no real ArangoDB to test against (the stand-in tests ran)",
         url != null && !url.isBlank());
     String user = System.getenv().getOrDefault("ARANGO_USER", "root");
     String password = System.getenv().getOrDefault("ARANGO_PASSWORD", "");
@@ -38,8 +40,11 @@ public class RealArangoTest {
 
   private static void write(ArangoConfig config) {
     Pipeline pipeline = Pipeline.create(TestPipeline.testingPipelineOptions());
-    PAssert.that(pipeline.apply(Create.of(DOCUMENTS))
-            .apply(ArangoWrite.to(config).withIndexVersion("iv-test", "test-model")).failures())
+    PAssert.that(
+            pipeline
+                .apply(Create.of(DOCUMENTS))
+                .apply(ArangoWrite.to(config).withIndexVersion("iv-test", "test-model"))
+                .failures())
         .empty();
     pipeline.run().waitUntilFinish();
   }
@@ -49,8 +54,10 @@ public class RealArangoTest {
   }
 
   private static void replayLeavesTheSameGraph(Protocol protocol) {
-    ArangoConfig config = config(protocol, "sluice_test_" + UUID.randomUUID().toString()
-        .replace("-", "").substring(0, 12));
+    ArangoConfig config =
+        config(
+            protocol,
+            "sluice_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
     write(config);
     write(config);
     ArangoDB arango = config.connect();

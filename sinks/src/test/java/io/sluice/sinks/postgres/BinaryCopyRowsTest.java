@@ -22,14 +22,15 @@ public class BinaryCopyRowsTest {
       rows.row(3).text("").integer(Integer.MAX_VALUE).realArray(new float[0]);
       assertThat(rows.copyInto(connection, "copied (name, n, v)"), equalTo(2L));
 
-      try (ResultSet result = statement.executeQuery(
-          "SELECT name, n, v FROM copied ORDER BY n")) {
+      try (ResultSet result = statement.executeQuery("SELECT name, n, v FROM copied ORDER BY n")) {
         result.next();
         assertThat(result.getString(1), equalTo("Zürich ✓ 東京"));
         assertThat(result.getInt(2), equalTo(-7));
         Float[] stored = (Float[]) result.getArray(3).getArray();
         for (int i = 0; i < vector.length; i++) {
-          assertThat("element " + i, Float.floatToIntBits(stored[i]),
+          assertThat(
+              "element " + i,
+              Float.floatToIntBits(stored[i]),
               equalTo(Float.floatToIntBits(vector[i])));
         }
         result.next();

@@ -13,7 +13,8 @@ import java.util.Random;
 
 /** Embedded documents made up for sink tests: deterministic chunks and vectors from a seed text. */
 public final class Fixtures {
-  public static final IndexVersion VERSION = new IndexVersion("test-model", 8, 50, 5, "model-tokens", false);
+  public static final IndexVersion VERSION =
+      new IndexVersion("test-model", 8, 50, 5, "model-tokens", false);
 
   private Fixtures() {}
 
@@ -37,11 +38,36 @@ public final class Fixtures {
       for (int d = 0; d < vector.length; d++) {
         vector[d] = random.nextFloat();
       }
-      list.add(new Chunk(Keys.chunkId(source.docId(), 1, i * 10, i * 10 + 9, text), 1, i,
-          i * 10, i * 10 + 9, 3, text, Keys.sha256Hex(text), vector));
+      list.add(
+          new Chunk(
+              Keys.chunkId(source.docId(), 1, i * 10, i * 10 + 9, text),
+              1,
+              i,
+              i * 10,
+              i * 10 + 9,
+              3,
+              text,
+              Keys.sha256Hex(text),
+              vector));
     }
-    DocumentMetadata metadata = new DocumentMetadata(1, "1.7", "Title " + content, null, null,
-        null, null, null, null, null, false, true, true, true, true, null);
+    DocumentMetadata metadata =
+        new DocumentMetadata(
+            1,
+            "1.7",
+            "Title " + content,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            false,
+            true,
+            true,
+            true,
+            true,
+            null);
     return new DocumentRecord(source, metadata, List.of(), list);
   }
 }

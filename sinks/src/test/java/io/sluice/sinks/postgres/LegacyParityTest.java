@@ -27,9 +27,14 @@ public class LegacyParityTest {
   }
 
   private static LegacyRecord cached(String key, String answer, String createdAt) {
-    return new LegacyRecord(SOURCE, SOURCE, "cache_key=" + key, List.of(new TargetRow(
-        TargetTables.QUERY_CACHE.name(),
-        Arrays.asList(key, "q", null, "gpt-5", null, answer, createdAt))));
+    return new LegacyRecord(
+        SOURCE,
+        SOURCE,
+        "cache_key=" + key,
+        List.of(
+            new TargetRow(
+                TargetTables.QUERY_CACHE.name(),
+                Arrays.asList(key, "q", null, "gpt-5", null, answer, createdAt))));
   }
 
   private void write(List<LegacyRecord> records) {
@@ -53,8 +58,8 @@ public class LegacyParityTest {
     write(List.of(cached("a", "yes", "2024-03-01T10:00:00Z"), cached("b", null, null)));
 
     // The same instant written with another offset is the same value.
-    LegacyParity.Comparison result = compare(
-        List.of(cached("a", "yes", "2024-03-01T12:00:00+02:00"), cached("b", null, null)));
+    LegacyParity.Comparison result =
+        compare(List.of(cached("a", "yes", "2024-03-01T12:00:00+02:00"), cached("b", null, null)));
 
     assertThat(result.compared(), equalTo(2L));
     assertThat(result.mismatched(), equalTo(0L));
@@ -62,13 +67,12 @@ public class LegacyParityTest {
 
   @Test
   public void findsAnEditedValueAMissingRowAndRowsTheSourceNoLongerHas() throws Exception {
-    List<LegacyRecord> source = List.of(cached("a", "yes", null), cached("b", "no", null),
-        cached("c", "maybe", null));
+    List<LegacyRecord> source =
+        List.of(cached("a", "yes", null), cached("b", "no", null), cached("c", "maybe", null));
     write(source);
-    TestDatabases.execute(database,
-        "UPDATE retrieval.query_cache SET answer = 'edited' WHERE cache_key = 'b'");
-    TestDatabases.execute(database,
-        "DELETE FROM retrieval.query_cache WHERE cache_key = 'c'");
+    TestDatabases.execute(
+        database, "UPDATE retrieval.query_cache SET answer = 'edited' WHERE cache_key = 'b'");
+    TestDatabases.execute(database, "DELETE FROM retrieval.query_cache WHERE cache_key = 'c'");
     write(List.of(cached("z", "old", null)));
 
     LegacyParity.Comparison result = compare(source);

@@ -35,23 +35,43 @@ public class LegacyWriteTest {
   }
 
   private static LegacyRecord usage(long id, String inputTokens) {
-    return new LegacyRecord(GROUP, GROUP, "id=" + id, List.of(new TargetRow(
-        TargetTables.TOKEN_USAGE.name(), Arrays.asList("key-" + id, Long.toString(id),
-            "2024-03-01T10:00:00Z", "gpt-5", "answer", inputTokens, "5", null, "s", "r",
-            "{\"a\":1}"))));
+    return new LegacyRecord(
+        GROUP,
+        GROUP,
+        "id=" + id,
+        List.of(
+            new TargetRow(
+                TargetTables.TOKEN_USAGE.name(),
+                Arrays.asList(
+                    "key-" + id,
+                    Long.toString(id),
+                    "2024-03-01T10:00:00Z",
+                    "gpt-5",
+                    "answer",
+                    inputTokens,
+                    "5",
+                    null,
+                    "s",
+                    "r",
+                    "{\"a\":1}"))));
   }
 
   /** A report and its question: rows of one record, written together or not at all. */
   private static LegacyRecord report(String runId, String questionStatus) {
-    return new LegacyRecord("reports", "workflow-report-" + runId + ".json", "run_id=" + runId,
-        List.of(runRecord(runId, "report", "report", "main", "completed"),
+    return new LegacyRecord(
+        "reports",
+        "workflow-report-" + runId + ".json",
+        "run_id=" + runId,
+        List.of(
+            runRecord(runId, "report", "report", "main", "completed"),
             runRecord(runId, "question", "agentic", "A1", questionStatus)));
   }
 
   private static TargetRow runRecord(
       String runId, String kind, String step, String key, String status) {
-    return new TargetRow(TargetTables.RUN_RECORDS.name(), Arrays.asList(runId, kind, step, key,
-        status, null, null, null, null, "{}", null));
+    return new TargetRow(
+        TargetTables.RUN_RECORDS.name(),
+        Arrays.asList(runId, kind, step, key, status, null, null, null, null, "{}", null));
   }
 
   /** One write's failures (as recorded) and the group's written and unchanged counts. */
@@ -64,28 +84,44 @@ public class LegacyWriteTest {
     run.apply(Create.of(records))
         .apply(LegacyWrite.create().withDatabase(database).withBatchSize(batchSize))
         .failures()
-        .apply(PostgresIO.writeFailures().withDatabase(database)
-            .withRun(RunContext.withoutIndex(runId)));
+        .apply(
+            PostgresIO.writeFailures()
+                .withDatabase(database)
+                .withRun(RunContext.withoutIndex(runId)));
     PipelineResult result = run.run();
     result.waitUntilFinish();
     List<String> failures = new ArrayList<>();
     try (Connection connection = database.connect();
-        ResultSet rows = connection.createStatement().executeQuery(
-            "SELECT source_uri || ' ' || error_class || ' ' || message"
-                + " FROM observability.request_failures WHERE run_id = '" + runId + "'")) {
+        ResultSet rows =
+            connection
+                .createStatement()
+                .executeQuery(
+                    "SELECT source_uri || ' ' || error_class || ' ' || message"
+                        + " FROM observability.request_failures WHERE run_id = '"
+                        + runId
+                        + "'")) {
       while (rows.next()) {
         failures.add(rows.getString(1));
       }
     }
-    return new Outcome(failures, counter(result, "rows_written"),
-        counter(result, "rows_unchanged"));
+    return new Outcome(
+        failures, counter(result, "rows_written"), counter(result, "rows_unchanged"));
   }
 
   private static long counter(PipelineResult result, String name) {
-    return StreamSupport.stream(result.metrics().queryMetrics(MetricsFilter.builder()
-            .addNameFilter(MetricNameFilter.named("backfill " + GROUP, name)).build())
-        // Committed: the DirectRunner folds attempted values in on another thread.
-        .getCounters().spliterator(), false).mapToLong(c -> c.getCommitted()).sum();
+    return StreamSupport.stream(
+            result
+                .metrics()
+                .queryMetrics(
+                    MetricsFilter.builder()
+                        .addNameFilter(MetricNameFilter.named("backfill " + GROUP, name))
+                        .build())
+                // Committed: the DirectRunner folds attempted values in on another thread.
+                .getCounters()
+                .spliterator(),
+            false)
+        .mapToLong(c -> c.getCommitted())
+        .sum();
   }
 
   @Test
@@ -99,8 +135,14 @@ public class LegacyWriteTest {
     assertThat(second.written(), equalTo(0L));
     assertThat(second.unchanged(), equalTo(3L));
     assertThat(count(database, "SELECT count(*) FROM observability.token_usage"), equalTo(3L));
-    assertThat(count(database, "SELECT count(*) FROM observability.token_usage "
-        + "WHERE source = '" + GROUP + "' AND meta = '{\"a\": 1}'::jsonb"), equalTo(3L));
+    assertThat(
+        count(
+            database,
+            "SELECT count(*) FROM observability.token_usage "
+                + "WHERE source = '"
+                + GROUP
+                + "' AND meta = '{\"a\": 1}'::jsonb"),
+        equalTo(3L));
   }
 
   @Test
@@ -111,18 +153,18 @@ public class LegacyWriteTest {
 
     assertThat(changed.written(), equalTo(1L));
     assertThat(changed.unchanged(), equalTo(1L));
-    assertThat(count(database,
-        "SELECT input_tokens FROM observability.token_usage WHERE legacy_id = 2"), equalTo(11L));
+    assertThat(
+        count(database, "SELECT input_tokens FROM observability.token_usage WHERE legacy_id = 2"),
+        equalTo(11L));
   }
 
   @Test
   public void aRecordPostgresRefusesFailsAloneAndTheRestOfItsBatchLands() throws Exception {
-    Outcome outcome = write(List.of(usage(1, "10"), usage(2, "not a number"), usage(3, "12")),
-        10);
+    Outcome outcome = write(List.of(usage(1, "10"), usage(2, "not a number"), usage(3, "12")), 10);
 
     assertThat(outcome.failures().size(), equalTo(1));
-    assertThat(outcome.failures().get(0),
-        startsWith(GROUP + "/id=2 refused cannot store in PostgreSQL"));
+    assertThat(
+        outcome.failures().get(0), startsWith(GROUP + "/id=2 refused cannot store in PostgreSQL"));
     assertThat(count(database, "SELECT count(*) FROM observability.token_usage"), equalTo(2L));
   }
 
@@ -133,9 +175,11 @@ public class LegacyWriteTest {
     Outcome outcome = write(List.of(report("r1", "high"), report("r2", "bad\u0000")), 100);
 
     assertThat(outcome.failures().size(), equalTo(1));
-    assertThat(count(database, "SELECT count(*) FROM workflow.run_records WHERE run_id = 'r1'"),
+    assertThat(
+        count(database, "SELECT count(*) FROM workflow.run_records WHERE run_id = 'r1'"),
         equalTo(2L));
-    assertThat(count(database, "SELECT count(*) FROM workflow.run_records WHERE run_id = 'r2'"),
+    assertThat(
+        count(database, "SELECT count(*) FROM workflow.run_records WHERE run_id = 'r2'"),
         equalTo(0L));
   }
 }

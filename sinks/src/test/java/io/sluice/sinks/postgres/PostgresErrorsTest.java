@@ -44,16 +44,20 @@ public class PostgresErrorsTest {
   @Test
   public void everySqlStateHasTheClassOfItsTable() {
     Map<String, FailureClass> actual = new LinkedHashMap<>();
-    EXPECTED.keySet().forEach(state ->
-        actual.put(state, PostgresErrors.classify(new SQLException("test", state))));
+    EXPECTED
+        .keySet()
+        .forEach(
+            state -> actual.put(state, PostgresErrors.classify(new SQLException("test", state))));
     assertThat(actual, equalTo(EXPECTED));
   }
 
   @Test
   public void aLostSocketWithoutStateIsTransientAndAnythingElseWithoutStateIsNot() {
-    assertThat(PostgresErrors.classify(new SQLException("gone", null, new IOException("reset"))),
+    assertThat(
+        PostgresErrors.classify(new SQLException("gone", null, new IOException("reset"))),
         equalTo(FailureClass.IO_ERROR));
-    assertThat(PostgresErrors.classify(new SQLTransientConnectionException("pool timed out")),
+    assertThat(
+        PostgresErrors.classify(new SQLTransientConnectionException("pool timed out")),
         equalTo(FailureClass.IO_ERROR));
     assertThat(PostgresErrors.classify(new SQLException("odd")), equalTo(FailureClass.REFUSED));
   }

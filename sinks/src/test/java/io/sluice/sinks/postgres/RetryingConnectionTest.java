@@ -18,16 +18,18 @@ public class RetryingConnectionTest {
   public void aKilledConnectionIsReplacedAndTheTransactionRetried() throws Exception {
     DatabaseConfig database = TestDatabases.fresh();
     try (RetryingConnection connection =
-        new RetryingConnection(database, RetryPolicy.DEFAULT.withMaxRetries(3),
-            Metrics.counter("test", "retries"))) {
+        new RetryingConnection(
+            database, RetryPolicy.DEFAULT.withMaxRetries(3), Metrics.counter("test", "retries"))) {
       int firstBackend = connection.inTransaction(RetryingConnectionTest::backendPid);
       // What a PostgreSQL restart or an operator's pg_terminate_backend does to a live session.
       TestDatabases.execute(database, "SELECT pg_terminate_backend(" + firstBackend + ")");
       AtomicInteger attempts = new AtomicInteger();
-      int secondBackend = connection.inTransaction(c -> {
-        attempts.incrementAndGet();
-        return backendPid(c);
-      });
+      int secondBackend =
+          connection.inTransaction(
+              c -> {
+                attempts.incrementAndGet();
+                return backendPid(c);
+              });
       assertThat(attempts.get(), equalTo(2));
       assertThat(secondBackend == firstBackend, equalTo(false));
     }
@@ -37,16 +39,21 @@ public class RetryingConnectionTest {
   public void aPermanentErrorIsNotRetried() throws Exception {
     DatabaseConfig database = TestDatabases.fresh();
     try (RetryingConnection connection =
-        new RetryingConnection(database, RetryPolicy.DEFAULT.withMaxRetries(3),
-            Metrics.counter("test", "retries"))) {
+        new RetryingConnection(
+            database, RetryPolicy.DEFAULT.withMaxRetries(3), Metrics.counter("test", "retries"))) {
       AtomicInteger attempts = new AtomicInteger();
-      SQLException error = assertThrows(SQLException.class, () -> connection.inTransaction(c -> {
-        attempts.incrementAndGet();
-        try (Statement statement = c.createStatement()) {
-          statement.execute("SELECT * FROM no_such_table");
-        }
-        return null;
-      }));
+      SQLException error =
+          assertThrows(
+              SQLException.class,
+              () ->
+                  connection.inTransaction(
+                      c -> {
+                        attempts.incrementAndGet();
+                        try (Statement statement = c.createStatement()) {
+                          statement.execute("SELECT * FROM no_such_table");
+                        }
+                        return null;
+                      }));
       assertThat(error.getSQLState(), equalTo("42P01"));
       assertThat(attempts.get(), equalTo(1));
     }

@@ -27,11 +27,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A wire-level stand-in for ArangoDB: an in-process HTTP/1.1 server speaking the part of
- * ArangoDB's REST API that the Java driver (protocol {@code HTTP_JSON}) uses for sluice, with
- * ArangoDB's semantics as its HTTP API documentation gives them: {@code _key} rules, unique
- * constraint violations (1210), new {@code _rev} on every replace, batch answers with per-item
- * errors and the {@code X-Arango-Error-Codes} header, Basic authentication.
+ * A wire-level stand-in for ArangoDB: an in-process HTTP/1.1 server speaking the part of ArangoDB's
+ * REST API that the Java driver (protocol {@code HTTP_JSON}) uses for sluice, with ArangoDB's
+ * semantics as its HTTP API documentation gives them: {@code _key} rules, unique constraint
+ * violations (1210), new {@code _rev} on every replace, batch answers with per-item errors and the
+ * {@code X-Arango-Error-Codes} header, Basic authentication.
  *
  * <p>Faults can be injected: a status (503) for the next requests, slow answers, a connection
  * dropped in the middle of an answer after the batch was applied, and per-item errors for chosen
@@ -40,8 +40,10 @@ import java.util.regex.Pattern;
  */
 public final class ArangoStandIn implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** The characters ArangoDB allows in a document key (traditional key format). */
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_\\-:.@()+,=;$!*'%]{1,254}");
+
   private static final int DOCUMENT_COLLECTION = 2;
   private static final int EDGE_COLLECTION = 3;
 
@@ -62,6 +64,7 @@ public final class ArangoStandIn implements AutoCloseable {
   private final AtomicInteger dropsLeft = new AtomicInteger();
   private final AtomicInteger createDropsLeft = new AtomicInteger();
   private volatile Duration delay = Duration.ZERO;
+
   /** Per key: the error number to answer with, and how many more times. */
   private final Map<String, int[]> itemErrors = new ConcurrentHashMap<>();
 
@@ -69,8 +72,10 @@ public final class ArangoStandIn implements AutoCloseable {
   private record StoredCollection(String name, int type, Map<String, ObjectNode> documents) {}
 
   private ArangoStandIn(String user, String password) throws IOException {
-    authorization = "Basic " + Base64.getEncoder()
-        .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    authorization =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     databases.put("_system", new ConcurrentHashMap<>());
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", this::handle);
@@ -113,16 +118,16 @@ public final class ArangoStandIn implements AutoCloseable {
   }
 
   /**
-   * The next {@code count} requests are carried out, then their connection is cut in the middle
-   * of the answer: the client cannot know that its batch was applied.
+   * The next {@code count} requests are carried out, then their connection is cut in the middle of
+   * the answer: the client cannot know that its batch was applied.
    */
   public void dropNext(int count) {
     dropsLeft.set(count);
   }
 
   /**
-   * The next {@code count} requests that create something (POST to a collection, graph or
-   * database API) are carried out and their answer cut midway.
+   * The next {@code count} requests that create something (POST to a collection, graph or database
+   * API) are carried out and their answer cut midway.
    */
   public void dropNextCreates(int count) {
     createDropsLeft.set(count);
@@ -179,23 +184,33 @@ public final class ArangoStandIn implements AutoCloseable {
       }
       if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         failuresSent.incrementAndGet();
-        send(exchange, error(failureStatus, 503 == failureStatus ? 503 : 500,
-            "service unavailable (injected)"), false);
+        send(
+            exchange,
+            error(
+                failureStatus, 503 == failureStatus ? 503 : 500, "service unavailable (injected)"),
+            false);
         return;
       }
       Answer answer;
       if (!authorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
         answer = error(401, 11, "not authorized to execute this request");
       } else {
-        answer = route(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-            query(exchange.getRequestURI().getRawQuery()), requestBody);
+        answer =
+            route(
+                exchange.getRequestMethod(),
+                exchange.getRequestURI().getRawPath(),
+                query(exchange.getRequestURI().getRawQuery()),
+                requestBody);
       }
       String path = exchange.getRequestURI().getRawPath();
-      boolean creates = exchange.getRequestMethod().equals("POST")
-          && (path.endsWith("/_api/collection") || path.endsWith("/_api/gharial")
-              || path.endsWith("/_api/database"));
-      boolean drop = dropsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0
-          || creates && createDropsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+      boolean creates =
+          exchange.getRequestMethod().equals("POST")
+              && (path.endsWith("/_api/collection")
+                  || path.endsWith("/_api/gharial")
+                  || path.endsWith("/_api/database"));
+      boolean drop =
+          dropsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+              || creates && createDropsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
       if (drop) {
         dropsDone.incrementAndGet();
       }
@@ -226,8 +241,12 @@ public final class ArangoStandIn implements AutoCloseable {
     String database = path.matches() ? decode(path.group(1)) : "_system";
     String rest = path.matches() ? path.group(2) : rawPath;
     if (rest.equals("/_api/version")) {
-      return ok(200, JSON.createObjectNode().put("server", "arango").put("license", "community")
-          .put("version", "3.12.4"));
+      return ok(
+          200,
+          JSON.createObjectNode()
+              .put("server", "arango")
+              .put("license", "community")
+              .put("version", "3.12.4"));
     }
     if (rest.equals("/_api/database") && method.equals("POST")) {
       return createDatabase(JSON.readTree(body));
@@ -237,17 +256,22 @@ public final class ArangoStandIn implements AutoCloseable {
       return error(404, 1228, "database not found");
     }
     if (rest.equals("/_api/database/current")) {
-      ObjectNode result = JSON.createObjectNode().put("name", database).put("id", "1")
-          .put("isSystem", database.equals("_system")).put("path", "");
-      return ok(200, JSON.createObjectNode().put("error", false).put("code", 200)
-          .set("result", result));
+      ObjectNode result =
+          JSON.createObjectNode()
+              .put("name", database)
+              .put("id", "1")
+              .put("isSystem", database.equals("_system"))
+              .put("path", "");
+      return ok(
+          200, JSON.createObjectNode().put("error", false).put("code", 200).set("result", result));
     }
     if (rest.equals("/_api/collection") && method.equals("POST")) {
       return createCollection(collections, JSON.readTree(body));
     }
     if (rest.startsWith("/_api/collection/") && method.equals("GET")) {
       StoredCollection collection = collections.get(decode(rest.substring(17)));
-      return collection == null ? error(404, 1203, "collection or view not found")
+      return collection == null
+          ? error(404, 1203, "collection or view not found")
           : ok(200, collectionInfo(collection));
     }
     if (rest.equals("/_api/index") && method.equals("POST")) {
@@ -258,13 +282,16 @@ public final class ArangoStandIn implements AutoCloseable {
     }
     if (rest.startsWith("/_api/gharial/") && method.equals("GET")) {
       JsonNode graph = graphs.getOrDefault(database, Map.of()).get(decode(rest.substring(14)));
-      return graph == null ? error(404, 1924, "graph 'not found' not found")
-          : ok(200, JSON.createObjectNode().put("error", false).put("code", 200)
-              .set("graph", graph));
+      return graph == null
+          ? error(404, 1924, "graph 'not found' not found")
+          : ok(
+              200,
+              JSON.createObjectNode().put("error", false).put("code", 200).set("graph", graph));
     }
     if (rest.startsWith("/_api/document/") && method.equals("POST")) {
       StoredCollection collection = collections.get(decode(rest.substring(15)));
-      return collection == null ? error(404, 1203, "collection or view not found")
+      return collection == null
+          ? error(404, 1203, "collection or view not found")
           : insert(collection, query, JSON.readTree(body));
     }
     if (rest.equals("/_api/cursor") && method.equals("POST")) {
@@ -278,15 +305,14 @@ public final class ArangoStandIn implements AutoCloseable {
     if (databases.putIfAbsent(name, new ConcurrentHashMap<>()) != null) {
       return error(409, 1207, "duplicate database name '" + name + "'");
     }
-    return ok(201, JSON.createObjectNode().put("error", false).put("code", 201)
-        .put("result", true));
+    return ok(
+        201, JSON.createObjectNode().put("error", false).put("code", 201).put("result", true));
   }
 
   private Answer createCollection(Map<String, StoredCollection> collections, JsonNode request) {
     String name = request.path("name").asText();
     int type = request.path("type").asInt(DOCUMENT_COLLECTION);
-    StoredCollection created =
-        new StoredCollection(name, type, new ConcurrentHashMap<>());
+    StoredCollection created = new StoredCollection(name, type, new ConcurrentHashMap<>());
     if (collections.putIfAbsent(name, created) != null) {
       return error(409, 1207, "duplicate name");
     }
@@ -294,20 +320,28 @@ public final class ArangoStandIn implements AutoCloseable {
   }
 
   private ObjectNode collectionInfo(StoredCollection collection) {
-    return JSON.createObjectNode().put("error", false).put("code", 200)
+    return JSON.createObjectNode()
+        .put("error", false)
+        .put("code", 200)
         .put("id", Long.toString(collection.name().hashCode() & 0xffff))
-        .put("name", collection.name()).put("status", 3).put("type", collection.type())
-        .put("isSystem", false).put("globallyUniqueId", "h" + collection.name());
+        .put("name", collection.name())
+        .put("status", 3)
+        .put("type", collection.type())
+        .put("isSystem", false)
+        .put("globallyUniqueId", "h" + collection.name());
   }
 
-  private Answer createIndex(Map<String, StoredCollection> collections, String name,
-      JsonNode request) {
+  private Answer createIndex(
+      Map<String, StoredCollection> collections, String name, JsonNode request) {
     if (name == null || !collections.containsKey(name)) {
       return error(404, 1203, "collection or view not found");
     }
-    ObjectNode index = ((ObjectNode) request.deepCopy())
-        .put("id", name + "/" + ids.incrementAndGet()).put("isNewlyCreated", true)
-        .put("error", false).put("code", 201);
+    ObjectNode index =
+        ((ObjectNode) request.deepCopy())
+            .put("id", name + "/" + ids.incrementAndGet())
+            .put("isNewlyCreated", true)
+            .put("error", false)
+            .put("code", 201);
     index.putIfAbsent("unique", JSON.getNodeFactory().booleanNode(false));
     index.putIfAbsent("sparse", JSON.getNodeFactory().booleanNode(false));
     return ok(201, index);
@@ -315,25 +349,30 @@ public final class ArangoStandIn implements AutoCloseable {
 
   private Answer createGraph(String database, JsonNode request) {
     String name = request.path("name").asText();
-    ObjectNode graph = JSON.createObjectNode().put("name", name).put("_key", name)
-        .put("_id", "_graphs/" + name).put("_rev", Long.toString(revisions.incrementAndGet()));
+    ObjectNode graph =
+        JSON.createObjectNode()
+            .put("name", name)
+            .put("_key", name)
+            .put("_id", "_graphs/" + name)
+            .put("_rev", Long.toString(revisions.incrementAndGet()));
     graph.set("edgeDefinitions", request.path("edgeDefinitions"));
     graph.set("orphanCollections", JSON.createArrayNode());
-    if (graphs.computeIfAbsent(database, d -> new ConcurrentHashMap<>())
-        .putIfAbsent(name, graph) != null) {
+    if (graphs.computeIfAbsent(database, d -> new ConcurrentHashMap<>()).putIfAbsent(name, graph)
+        != null) {
       return error(409, 1925, "graph already exists");
     }
-    return ok(202, JSON.createObjectNode().put("error", false).put("code", 202)
-        .set("graph", graph));
+    return ok(
+        202, JSON.createObjectNode().put("error", false).put("code", 202).set("graph", graph));
   }
 
   /**
-   * POST /_api/document/{collection}: one document or an array. Each item succeeds or fails on
-   * its own; an array's answer lists every item in order and the header counts errors by number.
+   * POST /_api/document/{collection}: one document or an array. Each item succeeds or fails on its
+   * own; an array's answer lists every item in order and the header counts errors by number.
    */
   private Answer insert(StoredCollection collection, Map<String, String> query, JsonNode body) {
-    String overwriteMode = query.getOrDefault("overwriteMode",
-        Boolean.parseBoolean(query.get("overwrite")) ? "replace" : "conflict");
+    String overwriteMode =
+        query.getOrDefault(
+            "overwriteMode", Boolean.parseBoolean(query.get("overwrite")) ? "replace" : "conflict");
     boolean silent = Boolean.parseBoolean(query.get("silent"));
     boolean returnOld = Boolean.parseBoolean(query.get("returnOld"));
     boolean keepNull = !"false".equals(query.get("keepNull"));
@@ -341,7 +380,9 @@ public final class ArangoStandIn implements AutoCloseable {
       JsonNode item = insertOne(collection, (ObjectNode) body, overwriteMode, returnOld, keepNull);
       if (item.path("error").asBoolean()) {
         int errorNum = item.path("errorNum").asInt();
-        return error(errorNum == 1210 ? 409 : errorNum == 1200 ? 409 : 400, errorNum,
+        return error(
+            errorNum == 1210 ? 409 : errorNum == 1200 ? 409 : 400,
+            errorNum,
             item.path("errorMessage").asText());
       }
       return ok(202, silent ? JSON.createObjectNode() : item);
@@ -349,9 +390,10 @@ public final class ArangoStandIn implements AutoCloseable {
     ArrayNode results = JSON.createArrayNode();
     Map<Integer, Integer> errorCounts = new TreeMap<>();
     for (JsonNode document : body) {
-      JsonNode item = document.isObject()
-          ? insertOne(collection, (ObjectNode) document, overwriteMode, returnOld, keepNull)
-          : itemError(1227, "invalid document type");
+      JsonNode item =
+          document.isObject()
+              ? insertOne(collection, (ObjectNode) document, overwriteMode, returnOld, keepNull)
+              : itemError(1227, "invalid document type");
       if (item.path("error").asBoolean()) {
         errorCounts.merge(item.path("errorNum").asInt(), 1, Integer::sum);
         results.add(item);
@@ -362,16 +404,25 @@ public final class ArangoStandIn implements AutoCloseable {
     Map<String, String> headers = new HashMap<>();
     if (!errorCounts.isEmpty()) {
       StringBuilder codes = new StringBuilder("{");
-      errorCounts.forEach((num, count) ->
-          codes.append(codes.length() > 1 ? "," : "").append('"').append(num).append("\":")
-              .append(count));
+      errorCounts.forEach(
+          (num, count) ->
+              codes
+                  .append(codes.length() > 1 ? "," : "")
+                  .append('"')
+                  .append(num)
+                  .append("\":")
+                  .append(count));
       headers.put("X-Arango-Error-Codes", codes.append('}').toString());
     }
     return new Answer(202, results, headers);
   }
 
-  private JsonNode insertOne(StoredCollection collection, ObjectNode document,
-      String overwriteMode, boolean returnOld, boolean keepNull) {
+  private JsonNode insertOne(
+      StoredCollection collection,
+      ObjectNode document,
+      String overwriteMode,
+      boolean returnOld,
+      boolean keepNull) {
     JsonNode keyNode = document.get("_key");
     String key;
     if (keyNode == null) {
@@ -381,11 +432,12 @@ public final class ArangoStandIn implements AutoCloseable {
     } else {
       key = keyNode.asText();
     }
-    int[] injected = itemErrors.computeIfPresent(key,
-        (k, fault) -> fault[1] <= 0 ? null : new int[] {fault[0], fault[1] - 1});
+    int[] injected =
+        itemErrors.computeIfPresent(
+            key, (k, fault) -> fault[1] <= 0 ? null : new int[] {fault[0], fault[1] - 1});
     if (injected != null) {
-      return itemError(injected[0],
-          injected[0] == 1200 ? "write-write conflict" : "injected error");
+      return itemError(
+          injected[0], injected[0] == 1200 ? "write-write conflict" : "injected error");
     }
     if (collection.type() == EDGE_COLLECTION
         && (!document.path("_from").isTextual() || !document.path("_to").isTextual())) {
@@ -401,29 +453,40 @@ public final class ArangoStandIn implements AutoCloseable {
           case "replace" -> stored = document.deepCopy();
           case "update" -> {
             stored = old.deepCopy();
-            document.fields().forEachRemaining(field -> {
-              if (field.getValue().isNull() && !keepNull) {
-                stored.remove(field.getKey());
-              } else {
-                stored.set(field.getKey(), field.getValue());
-              }
-            });
+            document
+                .fields()
+                .forEachRemaining(
+                    field -> {
+                      if (field.getValue().isNull() && !keepNull) {
+                        stored.remove(field.getKey());
+                      } else {
+                        stored.set(field.getKey(), field.getValue());
+                      }
+                    });
           }
           case "ignore" -> {
-            return JSON.createObjectNode().put("_id", collection.name() + "/" + key)
-                .put("_key", key).put("_rev", old.path("_rev").asText());
+            return JSON.createObjectNode()
+                .put("_id", collection.name() + "/" + key)
+                .put("_key", key)
+                .put("_rev", old.path("_rev").asText());
           }
           default -> {
-            return itemError(1210, "unique constraint violated - in index primary of type "
-                + "primary over '_key'; conflicting key: " + key);
+            return itemError(
+                1210,
+                "unique constraint violated - in index primary of type "
+                    + "primary over '_key'; conflicting key: "
+                    + key);
           }
         }
       }
       String rev = "_" + Long.toString(revisions.incrementAndGet(), 36);
       stored.put("_key", key).put("_id", collection.name() + "/" + key).put("_rev", rev);
       collection.documents().put(key, stored);
-      ObjectNode meta = JSON.createObjectNode().put("_id", collection.name() + "/" + key)
-          .put("_key", key).put("_rev", rev);
+      ObjectNode meta =
+          JSON.createObjectNode()
+              .put("_id", collection.name() + "/" + key)
+              .put("_key", key)
+              .put("_rev", rev);
       if (old != null) {
         meta.put("_oldRev", old.path("_rev").asText());
         if (returnOld) {
@@ -435,7 +498,9 @@ public final class ArangoStandIn implements AutoCloseable {
   }
 
   private static JsonNode itemError(int errorNum, String message) {
-    return JSON.createObjectNode().put("error", true).put("errorNum", errorNum)
+    return JSON.createObjectNode()
+        .put("error", true)
+        .put("errorNum", errorNum)
         .put("errorMessage", message);
   }
 
@@ -444,8 +509,13 @@ public final class ArangoStandIn implements AutoCloseable {
   }
 
   static Answer error(int status, int errorNum, String message) {
-    return new Answer(status, JSON.createObjectNode().put("error", true).put("code", status)
-        .put("errorNum", errorNum).put("errorMessage", message));
+    return new Answer(
+        status,
+        JSON.createObjectNode()
+            .put("error", true)
+            .put("code", status)
+            .put("errorNum", errorNum)
+            .put("errorMessage", message));
   }
 
   private static Map<String, String> query(String raw) {
@@ -453,7 +523,8 @@ public final class ArangoStandIn implements AutoCloseable {
     if (raw != null) {
       for (String pair : raw.split("&")) {
         int equals = pair.indexOf('=');
-        parameters.put(decode(equals < 0 ? pair : pair.substring(0, equals)),
+        parameters.put(
+            decode(equals < 0 ? pair : pair.substring(0, equals)),
             equals < 0 ? "" : decode(pair.substring(equals + 1)));
       }
     }
@@ -466,10 +537,10 @@ public final class ArangoStandIn implements AutoCloseable {
 
   /** The AQL queries the stand-in understands, and nothing else (a syntax error, 1501). */
   private static final class AqlSubset {
-    private static final Pattern REMOVE_WHERE = Pattern.compile(
-        "FOR (\\w+) IN (\\w+) FILTER \\1\\.(\\w+) == @(\\w+) REMOVE \\1 IN \\2");
-    private static final Pattern RETURN_WHERE = Pattern.compile(
-        "FOR (\\w+) IN (\\w+) FILTER \\1\\.(\\w+) == @(\\w+) RETURN \\1");
+    private static final Pattern REMOVE_WHERE =
+        Pattern.compile("FOR (\\w+) IN (\\w+) FILTER \\1\\.(\\w+) == @(\\w+) REMOVE \\1 IN \\2");
+    private static final Pattern RETURN_WHERE =
+        Pattern.compile("FOR (\\w+) IN (\\w+) FILTER \\1\\.(\\w+) == @(\\w+) RETURN \\1");
 
     static Answer run(Map<String, StoredCollection> collections, JsonNode request) {
       String aql = request.path("query").asText().trim().replaceAll("\\s+", " ");
@@ -499,12 +570,19 @@ public final class ArangoStandIn implements AutoCloseable {
           }
         }
       }
-      ObjectNode answer = JSON.createObjectNode().put("error", false).put("code", 201)
-          .put("hasMore", false).put("cached", false);
+      ObjectNode answer =
+          JSON.createObjectNode()
+              .put("error", false)
+              .put("code", 201)
+              .put("hasMore", false)
+              .put("cached", false);
       answer.set("result", result);
       ObjectNode stats = answer.putObject("extra").putObject("stats");
-      stats.put("writesExecuted", writes).put("writesIgnored", 0)
-          .put("scannedFull", collection.documents().size()).put("filtered", 0);
+      stats
+          .put("writesExecuted", writes)
+          .put("writesIgnored", 0)
+          .put("scannedFull", collection.documents().size())
+          .put("filtered", 0);
       return ok(201, answer);
     }
   }

@@ -55,14 +55,18 @@ public class ArangoStandInTest {
   }
 
   private ArangoDB connect(String password) {
-    return new ArangoDB.Builder().host(standIn.host(), standIn.port())
-        .protocol(Protocol.HTTP_JSON).user("root").password(password).build();
+    return new ArangoDB.Builder()
+        .host(standIn.host(), standIn.port())
+        .protocol(Protocol.HTTP_JSON)
+        .user("root")
+        .password(password)
+        .build();
   }
 
   private static List<Map<String, Object>> chunks(String docId, int count) {
     return java.util.stream.IntStream.range(0, count)
-        .mapToObj(i -> Map.<String, Object>of("_key", docId + "-" + i, "doc_id", docId,
-            "ordinal", i))
+        .mapToObj(
+            i -> Map.<String, Object>of("_key", docId + "-" + i, "doc_id", docId, "ordinal", i))
         .toList();
   }
 
@@ -82,14 +86,19 @@ public class ArangoStandInTest {
     assertThat(database.exists(), equalTo(true));
     assertThat(arango.db("absent").exists(), equalTo(false));
     database.createCollection("documents");
-    database.createCollection("has_chunk",
-        new CollectionCreateOptions().type(CollectionType.EDGES));
+    database.createCollection(
+        "has_chunk", new CollectionCreateOptions().type(CollectionType.EDGES));
     ArangoCollection edges = database.collection("has_chunk");
     assertThat(edges.exists(), equalTo(true));
     assertThat(edges.getInfo().getType(), equalTo(CollectionType.EDGES));
-    assertThat(database.collection("chunks").ensurePersistentIndex(List.of("doc_id"),
-        new PersistentIndexOptions()).getFields(), equalTo(List.of("doc_id")));
-    database.createGraph("sluice",
+    assertThat(
+        database
+            .collection("chunks")
+            .ensurePersistentIndex(List.of("doc_id"), new PersistentIndexOptions())
+            .getFields(),
+        equalTo(List.of("doc_id")));
+    database.createGraph(
+        "sluice",
         List.of(new EdgeDefinition().collection("has_chunk").from("documents").to("chunks")));
     assertThat(database.graph("sluice").exists(), equalTo(true));
     ArangoDBException duplicate =
@@ -103,7 +112,8 @@ public class ArangoStandInTest {
     var second = insert(chunks("d1", 3), OverwriteMode.replace);
     assertThat(first.getErrors().size(), equalTo(0));
     assertThat(second.getErrors().size(), equalTo(0));
-    assertThat(standIn.documents("sluice", "chunks").keySet(),
+    assertThat(
+        standIn.documents("sluice", "chunks").keySet(),
         equalTo(java.util.Set.of("d1-0", "d1-1", "d1-2")));
     for (int i = 0; i < 3; i++) {
       DocumentCreateEntity<?> before = first.getDocuments().get(i);
@@ -117,10 +127,11 @@ public class ArangoStandInTest {
   public void perItemErrorsComeBackInsideASuccessfulAnswerWithoutAnException() {
     insert(chunks("d2", 2), null);
     var again = insert(chunks("d2", 2), null);
-    assertThat(again.getErrors().stream().map(ErrorEntity::getErrorNum).toList(),
+    assertThat(
+        again.getErrors().stream().map(ErrorEntity::getErrorNum).toList(),
         equalTo(List.of(1210, 1210)));
-    var illegal = insert(List.of(Map.of("_key", "no/slashes", "doc_id", "x")),
-        OverwriteMode.replace);
+    var illegal =
+        insert(List.of(Map.of("_key", "no/slashes", "doc_id", "x")), OverwriteMode.replace);
     assertThat(illegal.getErrors().get(0).getErrorNum(), equalTo(1221));
     standIn.failKey("d3-1", 1200);
     var conflict = insert(chunks("d3", 3), OverwriteMode.replace);
@@ -139,19 +150,19 @@ public class ArangoStandInTest {
     // 503 every time: after three attempts the driver gives up, naming the hosts it tried.
     before = standIn.requestCount();
     standIn.failNext(100, 503);
-    ArangoDBException unavailable = assertThrows(ArangoDBException.class,
-        () -> insert(chunks("d5", 2), OverwriteMode.replace));
+    ArangoDBException unavailable =
+        assertThrows(ArangoDBException.class, () -> insert(chunks("d5", 2), OverwriteMode.replace));
     assertThat(unavailable.getMessage(), containsString("Cannot contact any host"));
     assertThat(standIn.requestCount() - before, equalTo(3));
     standIn.clearFaults();
-    assertThat(standIn.documents("sluice", "chunks").keySet(),
-        equalTo(java.util.Set.of("d4-0", "d4-1")));
+    assertThat(
+        standIn.documents("sluice", "chunks").keySet(), equalTo(java.util.Set.of("d4-0", "d4-1")));
 
     // A connection cut after the batch was applied: the driver does not resend a write, it
     // fails, though the server has the batch. Only an idempotent retry makes that whole again.
     standIn.dropNext(1);
-    ArangoDBException cut = assertThrows(ArangoDBException.class,
-        () -> insert(chunks("d6", 2), OverwriteMode.replace));
+    ArangoDBException cut =
+        assertThrows(ArangoDBException.class, () -> insert(chunks("d6", 2), OverwriteMode.replace));
     assertThat(cut.getMessage(), containsString("Connection was closed"));
     assertThat(standIn.documents("sluice", "chunks").size(), equalTo(4));
     assertThat(insert(chunks("d6", 2), OverwriteMode.replace).getErrors().size(), equalTo(0));
@@ -179,13 +190,16 @@ public class ArangoStandInTest {
   public void aqlRemovesAndReturnsByAttribute() throws Exception {
     insert(chunks("old", 3), OverwriteMode.replace);
     insert(chunks("new", 2), OverwriteMode.replace);
-    try (ArangoCursor<Void> removed = database.query(
-        "FOR c IN chunks FILTER c.doc_id == @doc REMOVE c IN chunks", Void.class,
-        Map.of("doc", "old"))) {
+    try (ArangoCursor<Void> removed =
+        database.query(
+            "FOR c IN chunks FILTER c.doc_id == @doc REMOVE c IN chunks",
+            Void.class,
+            Map.of("doc", "old"))) {
       assertThat(removed.getStats().getWritesExecuted(), equalTo(3L));
     }
-    try (ArangoCursor<Map> remaining = database.query(
-        "FOR c IN chunks FILTER c.doc_id == @doc RETURN c", Map.class, Map.of("doc", "new"))) {
+    try (ArangoCursor<Map> remaining =
+        database.query(
+            "FOR c IN chunks FILTER c.doc_id == @doc RETURN c", Map.class, Map.of("doc", "new"))) {
       List<Map> rows = remaining.asListRemaining();
       assertThat(rows.size(), equalTo(2));
       assertThat(rows.stream().map(row -> row.get("doc_id")).toList(), everyItem(equalTo("new")));

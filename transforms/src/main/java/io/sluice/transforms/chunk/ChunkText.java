@@ -20,12 +20,12 @@ import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Replaces each document's page texts by its chunks, sized in the embedding model's tokens. A
- * document the chunker throws on comes out as a failure of stage {@code chunk}
- * ({@code unexpected}, retried by later runs and quarantined when it keeps failing); the others
- * go on.
+ * document the chunker throws on comes out as a failure of stage {@code chunk} ({@code unexpected},
+ * retried by later runs and quarantined when it keeps failing); the others go on.
  */
-public final class ChunkText extends PTransform<PCollection<DocumentRecord>,
-    WithFailures.Result<PCollection<DocumentRecord>, Failure>> {
+public final class ChunkText
+    extends PTransform<
+        PCollection<DocumentRecord>, WithFailures.Result<PCollection<DocumentRecord>, Failure>> {
   private static final TupleTag<DocumentRecord> CHUNKED = new TupleTag<>() {};
   private static final TupleTag<Failure> FAILURES = new TupleTag<>() {};
 
@@ -56,8 +56,10 @@ public final class ChunkText extends PTransform<PCollection<DocumentRecord>,
   @Override
   public WithFailures.Result<PCollection<DocumentRecord>, Failure> expand(
       PCollection<DocumentRecord> documents) {
-    PCollectionTuple chunked = documents.apply("Chunk", ParDo.of(new ChunkFn(this))
-        .withOutputTags(CHUNKED, TupleTagList.of(FAILURES)));
+    PCollectionTuple chunked =
+        documents.apply(
+            "Chunk",
+            ParDo.of(new ChunkFn(this)).withOutputTags(CHUNKED, TupleTagList.of(FAILURES)));
     return WithFailures.Result.of(chunked, CHUNKED, FAILURES);
   }
 
@@ -86,8 +88,13 @@ public final class ChunkText extends PTransform<PCollection<DocumentRecord>,
         chunks = chunker.chunk(document.source().docId(), document.pageTexts());
       } catch (RuntimeException e) {
         documentsFailed.inc();
-        out.get(FAILURES).output(Failure.of(document.source(), Stage.CHUNK,
-            FailureClass.UNEXPECTED, "chunking failed: " + e));
+        out.get(FAILURES)
+            .output(
+                Failure.of(
+                    document.source(),
+                    Stage.CHUNK,
+                    FailureClass.UNEXPECTED,
+                    "chunking failed: " + e));
         return;
       }
       chunksCreated.inc(chunks.size());

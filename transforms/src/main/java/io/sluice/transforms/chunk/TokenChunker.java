@@ -10,9 +10,9 @@ import java.util.List;
 /**
  * Cuts a document's text into chunks of at most {@code chunkSize} model tokens, consecutive chunks
  * sharing about {@code chunkOverlap} tokens. A cut falls at white space where the back half of the
- * window has any, else between words as the tokenizer sees them (for scripts without spaces),
- * else inside a word; and, unless asked otherwise, at every page boundary. The result depends only
- * on the text and the settings.
+ * window has any, else between words as the tokenizer sees them (for scripts without spaces), else
+ * inside a word; and, unless asked otherwise, at every page boundary. The result depends only on
+ * the text and the settings.
  *
  * <p>The document text is the page texts joined by a form feed; offsets are UTF-16 positions in it.
  */
@@ -65,9 +65,9 @@ public final class TokenChunker implements Chunker {
   }
 
   /**
-   * The last position in {@code [from, to]} to cut at: between whitespace-separated words if
-   * there is one, else between the tokenizer's words (scripts written without spaces), else
-   * {@code fallback}.
+   * The last position in {@code [from, to]} to cut at: between whitespace-separated words if there
+   * is one, else between the tokenizer's words (scripts written without spaces), else {@code
+   * fallback}.
    */
   private static int bestCut(ModelTokenizer.Tokens tokens, int from, int to, int fallback) {
     for (int i = to; i >= from; i--) {
@@ -108,8 +108,15 @@ public final class TokenChunker implements Chunker {
     return i == 0 || i == tokens.size() || tokens.wordIds()[i] != tokens.wordIds()[i - 1];
   }
 
-  private static Chunk chunk(String docId, String text, int offset, ModelTokenizer.Tokens tokens,
-      int first, int end, int ordinal, int[] pageStarts) {
+  private static Chunk chunk(
+      String docId,
+      String text,
+      int offset,
+      ModelTokenizer.Tokens tokens,
+      int first,
+      int end,
+      int ordinal,
+      int[] pageStarts) {
     int localStart = tokens.starts()[first];
     int localEnd = tokens.ends()[end - 1];
     String chunkText = text.substring(localStart, localEnd);
@@ -119,7 +126,14 @@ public final class TokenChunker implements Chunker {
     String textSha256 = Keys.sha256Hex(chunkText);
     return new Chunk(
         Keys.chunkIdOfTextHash(docId, page, charStart, charEnd, textSha256),
-        page, ordinal, charStart, charEnd, end - first, chunkText, textSha256, null);
+        page,
+        ordinal,
+        charStart,
+        charEnd,
+        end - first,
+        chunkText,
+        textSha256,
+        null);
   }
 
   /** The 1-based page on which a document offset lies. */

@@ -22,11 +22,12 @@ import org.apache.beam.sdk.values.TupleTagList;
  * Fills every chunk's vector. By default the embedder is the in-process model, loaded once per
  * class loader ({@link SentenceEmbedder#acquire}), a document's chunks embedded in parallel on its
  * pool. A document the embedder throws on (a model failing on this input, a wrong number of
- * vectors) comes out as a failure of stage {@code embed} ({@code unexpected}, retried by later
- * runs and quarantined when it keeps failing); the others go on.
+ * vectors) comes out as a failure of stage {@code embed} ({@code unexpected}, retried by later runs
+ * and quarantined when it keeps failing); the others go on.
  */
-public final class EmbedChunks extends PTransform<PCollection<DocumentRecord>,
-    WithFailures.Result<PCollection<DocumentRecord>, Failure>> {
+public final class EmbedChunks
+    extends PTransform<
+        PCollection<DocumentRecord>, WithFailures.Result<PCollection<DocumentRecord>, Failure>> {
   private static final TupleTag<DocumentRecord> EMBEDDED = new TupleTag<>() {};
   private static final TupleTag<Failure> FAILURES = new TupleTag<>() {};
 
@@ -51,15 +52,16 @@ public final class EmbedChunks extends PTransform<PCollection<DocumentRecord>,
   @Override
   public WithFailures.Result<PCollection<DocumentRecord>, Failure> expand(
       PCollection<DocumentRecord> documents) {
-    PCollectionTuple embedded = documents.apply("Embed", ParDo.of(new EmbedFn(embedder))
-        .withOutputTags(EMBEDDED, TupleTagList.of(FAILURES)));
+    PCollectionTuple embedded =
+        documents.apply(
+            "Embed",
+            ParDo.of(new EmbedFn(embedder)).withOutputTags(EMBEDDED, TupleTagList.of(FAILURES)));
     return WithFailures.Result.of(embedded, EMBEDDED, FAILURES);
   }
 
   private static final class EmbedFn extends DoFn<DocumentRecord, DocumentRecord> {
     private final Counter chunksEmbedded = Metrics.counter(EmbedChunks.class, "chunks_embedded");
-    private final Counter documentsFailed =
-        Metrics.counter(EmbedChunks.class, "documents_failed");
+    private final Counter documentsFailed = Metrics.counter(EmbedChunks.class, "documents_failed");
 
     private final Embedder.Factory factory;
     private transient Embedder embedder;
@@ -97,8 +99,13 @@ public final class EmbedChunks extends PTransform<PCollection<DocumentRecord>,
         }
       } catch (RuntimeException e) {
         documentsFailed.inc();
-        out.get(FAILURES).output(Failure.of(document.source(), Stage.EMBED,
-            FailureClass.UNEXPECTED, "embedding failed: " + e));
+        out.get(FAILURES)
+            .output(
+                Failure.of(
+                    document.source(),
+                    Stage.EMBED,
+                    FailureClass.UNEXPECTED,
+                    "embedding failed: " + e));
         return;
       }
       List<Chunk> embedded = new ArrayList<>(vectors.size());

@@ -4,8 +4,8 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * Turns texts into vectors, one per text, in order; {@link SentenceEmbedder} is sluice's
- * in-process model.
+ * Turns texts into vectors, one per text, in order; {@link SentenceEmbedder} is sluice's in-process
+ * model.
  */
 public interface Embedder extends AutoCloseable {
   List<float[]> embedAll(List<String> texts);

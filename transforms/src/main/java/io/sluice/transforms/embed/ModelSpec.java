@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * An in-process embedding model sluice can run: its name as users give it, its vector dimension,
- * its input window in tokens (special tokens included) and the classpath resources holding the
- * ONNX graph and the tokenizer.
+ * its input window in tokens (special tokens included) and the classpath resources holding the ONNX
+ * graph and the tokenizer.
  */
 public record ModelSpec(
     String name, int dimension, int maxTokens, String onnxResource, String tokenizerResource)
@@ -15,8 +15,11 @@ public record ModelSpec(
   /** all-MiniLM-L6-v2, int8-quantized, as shipped in LangChain4j's model artifact. */
   public static final ModelSpec ALL_MINILM_L6_V2_Q =
       new ModelSpec(
-          "all-minilm-l6-v2-q", 384, 128,
-          "/all-minilm-l6-v2-q.onnx", "/all-minilm-l6-v2-q-tokenizer.json");
+          "all-minilm-l6-v2-q",
+          384,
+          128,
+          "/all-minilm-l6-v2-q.onnx",
+          "/all-minilm-l6-v2-q-tokenizer.json");
 
   private static final Map<String, ModelSpec> KNOWN =
       Map.of(ALL_MINILM_L6_V2_Q.name(), ALL_MINILM_L6_V2_Q);

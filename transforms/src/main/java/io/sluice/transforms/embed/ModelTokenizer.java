@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A model's own tokenizer (Hugging Face tokenizers through DJL), loaded once per class loader. Chunking
- * sees the text's tokens with UTF-16 offsets and word numbers, so chunks are sized in the tokens
- * the model counts; embedding gets the model's input ids, special tokens added and cut to the
- * model's window.
+ * A model's own tokenizer (Hugging Face tokenizers through DJL), loaded once per class loader.
+ * Chunking sees the text's tokens with UTF-16 offsets and word numbers, so chunks are sized in the
+ * tokens the model counts; embedding gets the model's input ids, special tokens added and cut to
+ * the model's window.
  */
 public final class ModelTokenizer {
   private static final Map<ModelSpec, ModelTokenizer> LOADED = new ConcurrentHashMap<>();
@@ -31,8 +31,16 @@ public final class ModelTokenizer {
   private ModelTokenizer(ModelSpec spec) {
     TokenizerLibrary.load();
     whole = load(spec, Map.of("truncation", "false", "padding", "false"));
-    window = load(spec, Map.of(
-        "truncation", "true", "padding", "false", "maxLength", Integer.toString(spec.maxTokens())));
+    window =
+        load(
+            spec,
+            Map.of(
+                "truncation",
+                "true",
+                "padding",
+                "false",
+                "maxLength",
+                Integer.toString(spec.maxTokens())));
   }
 
   public static ModelTokenizer of(ModelSpec spec) {

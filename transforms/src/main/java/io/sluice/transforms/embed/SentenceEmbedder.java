@@ -30,12 +30,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each text is one inference of its own, on one ONNX thread, and texts run in parallel on a
  * fixed pool. Batching several texts would pad them, and the int8 model's quantisation scales
- * depend on the whole batch, so a vector would depend on its neighbours; one text at a time
- * makes a vector a function of its text alone, bit for bit, on any runner and in any bundle.
+ * depend on the whole batch, so a vector would depend on its neighbours; one text at a time makes a
+ * vector a function of its text alone, bit for bit, on any runner and in any bundle.
  *
  * <p>Every {@link #acquire} is paired with a {@link #release}; the last release stops the threads
- * and closes the model. On a Flink TaskManager each job has a class loader of its own, and
- * threads left running would keep a finished job's classes and model in memory for ever.
+ * and closes the model. On a Flink TaskManager each job has a class loader of its own, and threads
+ * left running would keep a finished job's classes and model in memory for ever.
  */
 public final class SentenceEmbedder implements Embedder {
   private static final Map<ModelSpec, SentenceEmbedder> LOADED = new HashMap<>();
@@ -57,7 +57,8 @@ public final class SentenceEmbedder implements Embedder {
     try (InputStream model = SentenceEmbedder.class.getResourceAsStream(spec.onnxResource());
         OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       if (model == null) {
-        throw new IllegalStateException("model " + spec.onnxResource() + " is not on the classpath");
+        throw new IllegalStateException(
+            "model " + spec.onnxResource() + " is not on the classpath");
       }
       options.setIntraOpNumThreads(1);
       options.setInterOpNumThreads(1);
@@ -68,11 +69,14 @@ public final class SentenceEmbedder implements Embedder {
     } catch (OrtException e) {
       throw new IllegalStateException("ONNX Runtime cannot load model " + spec.name(), e);
     }
-    this.pool = Executors.newFixedThreadPool(threads, task -> {
-      Thread thread = new Thread(task, "sluice-embed-" + THREADS.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.pool =
+        Executors.newFixedThreadPool(
+            threads,
+            task -> {
+              Thread thread = new Thread(task, "sluice-embed-" + THREADS.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /** Opens {@link #acquire} on the worker: the factory {@link EmbedChunks} uses by default. */
@@ -115,8 +119,10 @@ public final class SentenceEmbedder implements Embedder {
     pool.shutdownNow().forEach(queued -> ((Future<?>) queued).cancel(false));
     if (!inferenceStopped()) {
       // Freeing the model under a running inference crashes the JVM; leaking it does not.
-      LOG.warn("inference threads of {} still running after {}; the model stays loaded",
-          spec.name(), STOP_WAIT);
+      LOG.warn(
+          "inference threads of {} still running after {}; the model stays loaded",
+          spec.name(),
+          STOP_WAIT);
       return;
     }
     try {
@@ -128,8 +134,8 @@ public final class SentenceEmbedder implements Embedder {
 
   /**
    * Waits for the pool's threads to end. An inference cannot be interrupted, but each takes
-   * milliseconds. The wait ignores interrupts, which a runner sends the thread that cancels a
-   * task, and restores the interrupt flag afterwards.
+   * milliseconds. The wait ignores interrupts, which a runner sends the thread that cancels a task,
+   * and restores the interrupt flag afterwards.
    */
   private boolean inferenceStopped() {
     long deadline = System.nanoTime() + STOP_WAIT.toNanos();
@@ -184,8 +190,15 @@ public final class SentenceEmbedder implements Embedder {
     try (OnnxTensor inputIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
         OnnxTensor attention = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
         OnnxTensor typeIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(types), shape);
-        OrtSession.Result result = session.run(Map.of(
-            "input_ids", inputIds, "attention_mask", attention, "token_type_ids", typeIds))) {
+        OrtSession.Result result =
+            session.run(
+                Map.of(
+                    "input_ids",
+                    inputIds,
+                    "attention_mask",
+                    attention,
+                    "token_type_ids",
+                    typeIds))) {
       FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
       return meanPoolAndNormalise(hidden, ids.length, spec.dimension());
     }

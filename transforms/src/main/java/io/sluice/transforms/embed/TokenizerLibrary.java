@@ -15,12 +15,12 @@ import org.apache.commons.io.FileUtils;
  *
  * <p>The JVM binds a native library file to one class loader: a second class loader loading the
  * same file fails with "already loaded in another classloader". DJL extracts the library to one
- * cache path per user, so on a Flink TaskManager, where every job and every restart of a job gets
- * a new user class loader, the second one could not tokenize. Here each class loader extracts the
- * library to a fresh temporary folder, points DJL at it through DJL's own {@code
- * RUST_LIBRARY_PATH} override, and deletes the file once it is loaded (the mapping stays). The
- * override is a system property, which every class loader of the JVM shares, so setting it and
- * DJL's reading of it happen under the lock of the system properties, the one lock they share.
+ * cache path per user, so on a Flink TaskManager, where every job and every restart of a job gets a
+ * new user class loader, the second one could not tokenize. Here each class loader extracts the
+ * library to a fresh temporary folder, points DJL at it through DJL's own {@code RUST_LIBRARY_PATH}
+ * override, and deletes the file once it is loaded (the mapping stays). The override is a system
+ * property, which every class loader of the JVM shares, so setting it and DJL's reading of it
+ * happen under the lock of the system properties, the one lock they share.
  */
 final class TokenizerLibrary {
   private static final String OVERRIDE = "RUST_LIBRARY_PATH";
@@ -71,12 +71,14 @@ final class TokenizerLibrary {
 
   /** The library DJL bundles for this platform, at the path DJL's own extraction reads it from. */
   private static void copyBundledLibrary(Path target) throws IOException {
-    String resource = "native/lib/" + Platform.detectPlatform("tokenizers").getClassifier()
-        + "/cpu/" + FILE;
+    String resource =
+        "native/lib/" + Platform.detectPlatform("tokenizers").getClassifier() + "/cpu/" + FILE;
     try (InputStream bundled = LibUtils.class.getClassLoader().getResourceAsStream(resource)) {
       if (bundled == null) {
-        throw new IllegalStateException("the tokenizer's native library " + resource
-            + " is not on the classpath: this platform is not supported");
+        throw new IllegalStateException(
+            "the tokenizer's native library "
+                + resource
+                + " is not on the classpath: this platform is not supported");
       }
       Files.copy(bundled, target);
     }

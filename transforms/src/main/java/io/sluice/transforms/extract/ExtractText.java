@@ -61,8 +61,8 @@ public final class ExtractText
   }
 
   /**
-   * Runs another program in the parser processes: tests use one that misbehaves on purpose. It
-   * must speak {@link ExtractionWorker}'s protocol.
+   * Runs another program in the parser processes: tests use one that misbehaves on purpose. It must
+   * speak {@link ExtractionWorker}'s protocol.
    */
   ExtractText withParserMainClass(Class<?> mainClass) {
     if (mainClass == null) {
@@ -75,8 +75,10 @@ public final class ExtractText
   public WithFailures.Result<PCollection<DocumentRecord>, Failure> expand(
       PCollection<SourceDocument> sources) {
     PCollectionTuple extracted =
-        sources.apply("Extract", ParDo.of(new ExtractFn(settings, parserMainClass))
-            .withOutputTags(DOCUMENTS, TupleTagList.of(FAILURES)));
+        sources.apply(
+            "Extract",
+            ParDo.of(new ExtractFn(settings, parserMainClass))
+                .withOutputTags(DOCUMENTS, TupleTagList.of(FAILURES)));
     return WithFailures.Result.of(extracted, DOCUMENTS, FAILURES);
   }
 
@@ -119,8 +121,8 @@ public final class ExtractText
           timeouts.inc();
         }
         failed.inc();
-        out.get(FAILURES).output(
-            Failure.of(source.source(), Stage.EXTRACT, e.failureClass(), e.getMessage()));
+        out.get(FAILURES)
+            .output(Failure.of(source.source(), Stage.EXTRACT, e.failureClass(), e.getMessage()));
       } finally {
         millis.update((System.nanoTime() - start) / 1_000_000);
       }

@@ -10,12 +10,12 @@ import java.time.Duration;
  *
  * <p>A document has a usable text layer when it holds at least {@code minTextCharacters} letters
  * and digits and at least {@code minTextPageFraction} of its pages carry letters. The second rule
- * makes a mostly scanned document, with text on one page in six, what it is: an OCR candidate,
- * not a document whose one legible page stands for the whole.
+ * makes a mostly scanned document, with text on one page in six, what it is: an OCR candidate, not
+ * a document whose one legible page stands for the whole.
  *
- * <p>Documents are parsed in separate parser processes, at most {@code parserProcesses} per JVM
- * (0: one per core), each with a heap of {@code parserHeapMb}: a document that needs more is
- * {@code too_large}, and the pipeline's own heap never holds a parse.
+ * <p>Documents are parsed in separate parser processes, at most {@code parserProcesses} per JVM (0:
+ * one per core), each with a heap of {@code parserHeapMb}: a document that needs more is {@code
+ * too_large}, and the pipeline's own heap never holds a parse.
  */
 public record ExtractionSettings(
     Duration timeout,
@@ -60,28 +60,58 @@ public record ExtractionSettings(
   }
 
   public ExtractionSettings withTimeout(Duration newTimeout) {
-    return new ExtractionSettings(newTimeout, maxPages, honourPermissions, minTextCharacters,
-        minTextPageFraction, parserHeapMb, parserProcesses);
+    return new ExtractionSettings(
+        newTimeout,
+        maxPages,
+        honourPermissions,
+        minTextCharacters,
+        minTextPageFraction,
+        parserHeapMb,
+        parserProcesses);
   }
 
   public ExtractionSettings withMaxPages(int pages) {
-    return new ExtractionSettings(timeout, pages, honourPermissions, minTextCharacters,
-        minTextPageFraction, parserHeapMb, parserProcesses);
+    return new ExtractionSettings(
+        timeout,
+        pages,
+        honourPermissions,
+        minTextCharacters,
+        minTextPageFraction,
+        parserHeapMb,
+        parserProcesses);
   }
 
   public ExtractionSettings withHonourPermissions(boolean honour) {
-    return new ExtractionSettings(timeout, maxPages, honour, minTextCharacters,
-        minTextPageFraction, parserHeapMb, parserProcesses);
+    return new ExtractionSettings(
+        timeout,
+        maxPages,
+        honour,
+        minTextCharacters,
+        minTextPageFraction,
+        parserHeapMb,
+        parserProcesses);
   }
 
   public ExtractionSettings withParserHeapMb(int heapMb) {
-    return new ExtractionSettings(timeout, maxPages, honourPermissions, minTextCharacters,
-        minTextPageFraction, heapMb, parserProcesses);
+    return new ExtractionSettings(
+        timeout,
+        maxPages,
+        honourPermissions,
+        minTextCharacters,
+        minTextPageFraction,
+        heapMb,
+        parserProcesses);
   }
 
   public ExtractionSettings withParserProcesses(int processes) {
-    return new ExtractionSettings(timeout, maxPages, honourPermissions, minTextCharacters,
-        minTextPageFraction, parserHeapMb, processes);
+    return new ExtractionSettings(
+        timeout,
+        maxPages,
+        honourPermissions,
+        minTextCharacters,
+        minTextPageFraction,
+        parserHeapMb,
+        processes);
   }
 
   /** How many parser processes may run at once in one JVM. */

@@ -21,18 +21,19 @@ import java.util.List;
 /**
  * A parser process: reads documents from its standard input one at a time and answers each on its
  * standard output with the extracted record or the classified reason it has none. It ends when its
- * input closes, which is also what happens when the pipeline's JVM dies, so no parser outlives
- * the pipeline that started it.
+ * input closes, which is also what happens when the pipeline's JVM dies, so no parser outlives the
+ * pipeline that started it.
  *
- * <p>The conversation, both sides of which live here: the process first writes {@link #READY};
- * then for each document the parent writes the {@link SourceDocument} and the process answers
- * {@link #EXTRACTED} and the {@link DocumentRecord}, or {@link #REFUSED}, the failure class and
- * the message.
+ * <p>The conversation, both sides of which live here: the process first writes {@link #READY}; then
+ * for each document the parent writes the {@link SourceDocument} and the process answers {@link
+ * #EXTRACTED} and the {@link DocumentRecord}, or {@link #REFUSED}, the failure class and the
+ * message.
  */
 public final class ExtractionWorker {
   static final int READY = 'R';
   static final int EXTRACTED = 'E';
   static final int REFUSED = 'X';
+
   /** writeUTF's limit is 64 KiB; a reason is a sentence, never that long. */
   private static final int MAX_MESSAGE_CHARS = 4_000;
 
@@ -118,7 +119,8 @@ public final class ExtractionWorker {
 
   /** The command-line arguments that carry the settings a parser process needs. */
   static List<String> arguments(ExtractionSettings settings) {
-    return List.of(Integer.toString(settings.maxPages()),
+    return List.of(
+        Integer.toString(settings.maxPages()),
         Boolean.toString(settings.honourPermissions()),
         Integer.toString(settings.minTextCharacters()),
         Double.toString(settings.minTextPageFraction()));
@@ -131,9 +133,14 @@ public final class ExtractionWorker {
     }
     // The time limit and the process settings are the parent's business.
     ExtractionSettings defaults = ExtractionSettings.defaults();
-    return new ExtractionSettings(Duration.ofDays(1), Integer.parseInt(args[0]),
-        Boolean.parseBoolean(args[1]), Integer.parseInt(args[2]), Double.parseDouble(args[3]),
-        defaults.parserHeapMb(), defaults.parserProcesses());
+    return new ExtractionSettings(
+        Duration.ofDays(1),
+        Integer.parseInt(args[0]),
+        Boolean.parseBoolean(args[1]),
+        Integer.parseInt(args[2]),
+        Double.parseDouble(args[3]),
+        defaults.parserHeapMb(),
+        defaults.parserProcesses());
   }
 
   private static String shortened(String message) {

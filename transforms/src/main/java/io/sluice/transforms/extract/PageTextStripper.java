@@ -13,9 +13,9 @@ import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.text.PDFTextStripper;
 
 /**
- * PDFBox's text stripper, keeping each page's text apart instead of one stream for all pages.
- * There is exactly one entry per page, an empty one for a page without content (PDFBox skips
- * such pages without a word), so list positions are page numbers.
+ * PDFBox's text stripper, keeping each page's text apart instead of one stream for all pages. There
+ * is exactly one entry per page, an empty one for a page without content (PDFBox skips such pages
+ * without a word), so list positions are page numbers.
  */
 final class PageTextStripper extends PDFTextStripper {
   private final StringWriter output = new StringWriter();

@@ -13,10 +13,10 @@ import java.util.concurrent.Semaphore;
 
 /**
  * The parser processes of one JVM for one set of settings, shared by every DoFn instance that
- * extracts with them, so their number is bounded however many instances the runner creates: at
- * most {@link ExtractionSettings#effectiveParserProcesses()} run at once, each parsing one
- * document. Processes are started on demand and kept between documents; one that was stopped at
- * the time limit or died is replaced. The watchdog that enforces time limits is one thread.
+ * extracts with them, so their number is bounded however many instances the runner creates: at most
+ * {@link ExtractionSettings#effectiveParserProcesses()} run at once, each parsing one document.
+ * Processes are started on demand and kept between documents; one that was stopped at the time
+ * limit or died is replaced. The watchdog that enforces time limits is one thread.
  */
 final class ParserPool {
   private record Key(ExtractionSettings settings, Class<?> mainClass) {}
@@ -32,11 +32,13 @@ final class ParserPool {
   private ParserPool(Key key) {
     this.key = key;
     this.permits = new Semaphore(key.settings().effectiveParserProcesses(), true);
-    this.watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, "sluice-parser-watchdog");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.watchdog =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "sluice-parser-watchdog");
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /** The pool for these settings, started if needed; every call must be paired with release. */

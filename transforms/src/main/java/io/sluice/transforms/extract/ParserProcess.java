@@ -22,13 +22,15 @@ import org.apache.commons.io.FileUtils;
 
 /**
  * One running parser process, as its parent sees it. A document that outlives its time limit is
- * abandoned by killing the process: nothing the parsing code does, such as ignoring interrupts,
- * can keep it running. A process is used for one document at a time.
+ * abandoned by killing the process: nothing the parsing code does, such as ignoring interrupts, can
+ * keep it running. A process is used for one document at a time.
  */
 final class ParserProcess implements AutoCloseable {
   /** What HotSpot exits with under {@code -XX:+ExitOnOutOfMemoryError}. */
   private static final int OUT_OF_MEMORY_EXIT = 3;
+
   private static final Duration STARTUP_LIMIT = Duration.ofMinutes(1);
+
   /** The parser needs nothing else of the environment, and must not hold the secrets in it. */
   private static final List<String> INHERITED_ENVIRONMENT = List.of("PATH", "HOME", "LANG", "TZ");
 
@@ -48,37 +50,42 @@ final class ParserProcess implements AutoCloseable {
   }
 
   /** Starts a parser process running {@code mainClass} and waits until it is ready. */
-  static ParserProcess start(ExtractionSettings settings, Class<?> mainClass,
-      ScheduledExecutorService watchdog) throws IOException {
+  static ParserProcess start(
+      ExtractionSettings settings, Class<?> mainClass, ScheduledExecutorService watchdog)
+      throws IOException {
     Path scratch = Files.createTempDirectory("sluice-parser-");
     String classPath = classPath(mainClass, scratch);
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + settings.parserHeapMb() + "m",
-        "-XX:+ExitOnOutOfMemoryError",
-        "-XX:+UseSerialGC",
-        "-Xshare:auto",
-        "-Djava.awt.headless=true",
-        // PDFBox keeps parsed objects beyond its memory budget in temporary files: here, where
-        // they are deleted with the process whatever way it ends.
-        "-Djava.io.tmpdir=" + scratch,
-        "-cp", classPath,
-        mainClass.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + settings.parserHeapMb() + "m",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-XX:+UseSerialGC",
+                "-Xshare:auto",
+                "-Djava.awt.headless=true",
+                // PDFBox keeps parsed objects beyond its memory budget in temporary files: here,
+                // where
+                // they are deleted with the process whatever way it ends.
+                "-Djava.io.tmpdir=" + scratch,
+                "-cp",
+                classPath,
+                mainClass.getName()));
     command.addAll(ExtractionWorker.arguments(settings));
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
     Map<String, String> environment = builder.environment();
     environment.keySet().retainAll(INHERITED_ENVIRONMENT);
     ParserProcess parser = new ParserProcess(builder.start(), scratch, settings.parserHeapMb());
-    ScheduledFuture<?> deadline = watchdog.schedule(
-        parser::kill, STARTUP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> deadline =
+        watchdog.schedule(parser::kill, STARTUP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
     try {
       ExtractionWorker.awaitReady(parser.answers);
       return parser;
     } catch (IOException e) {
       parser.close();
-      throw new IOException("cannot start a parser process (class path " + classPath + "): "
-          + e.getMessage(), e);
+      throw new IOException(
+          "cannot start a parser process (class path " + classPath + "): " + e.getMessage(), e);
     } finally {
       deadline.cancel(false);
     }
@@ -109,15 +116,22 @@ final class ParserProcess implements AutoCloseable {
 
   private ExtractionException whyItEnded(Duration limit) {
     if (abandoned) {
-      return new ExtractionException(FailureClass.TIMEOUT, "extraction took longer than "
-          + limit.toSeconds() + " s; the parser was stopped and the document abandoned");
+      return new ExtractionException(
+          FailureClass.TIMEOUT,
+          "extraction took longer than "
+              + limit.toSeconds()
+              + " s; the parser was stopped and the document abandoned");
     }
     int exit = exitCode();
     if (exit == OUT_OF_MEMORY_EXIT) {
-      return new ExtractionException(FailureClass.TOO_LARGE, "parsing needs more than "
-          + heapMb + " MiB of memory (the parser's heap, --parserHeapMb); refused");
+      return new ExtractionException(
+          FailureClass.TOO_LARGE,
+          "parsing needs more than "
+              + heapMb
+              + " MiB of memory (the parser's heap, --parserHeapMb); refused");
     }
-    return new ExtractionException(FailureClass.CORRUPT,
+    return new ExtractionException(
+        FailureClass.CORRUPT,
         "the parser process died while parsing this document (exit code " + exit + ")");
   }
 
@@ -165,11 +179,11 @@ final class ParserProcess implements AutoCloseable {
   }
 
   /**
-   * The class path the parser runs from: the job jar when sluice runs from one (on a Flink
-   * cluster, the copy of the job jar the task manager received; its own class path does not
-   * hold sluice), otherwise this JVM's class path. A task manager keeps that copy under a folder
-   * named after its address, colon included, which a class path cannot hold: the process then
-   * reaches the jar through a link in its scratch folder.
+   * The class path the parser runs from: the job jar when sluice runs from one (on a Flink cluster,
+   * the copy of the job jar the task manager received; its own class path does not hold sluice),
+   * otherwise this JVM's class path. A task manager keeps that copy under a folder named after its
+   * address, colon included, which a class path cannot hold: the process then reaches the jar
+   * through a link in its scratch folder.
    */
   private static String classPath(Class<?> mainClass, Path scratch) throws IOException {
     CodeSource own = mainClass.getProtectionDomain().getCodeSource();

@@ -46,8 +46,8 @@ public final class PdfTextExtractor {
   }
 
   /**
-   * The document with its metadata and page texts, one per page; the page texts are empty when
-   * the document has no usable text layer.
+   * The document with its metadata and page texts, one per page; the page texts are empty when the
+   * document has no usable text layer.
    */
   public DocumentRecord extract(SourceDocument source) throws ExtractionException {
     byte[] content = source.content();
@@ -58,26 +58,28 @@ public final class PdfTextExtractor {
         String damage = parsed.damage() != null ? parsed.damage() : structuralDamage(document);
         AccessPermission permission = document.getCurrentAccessPermission();
         if (settings.honourPermissions() && !permission.canExtractContent()) {
-          throw new ExtractionException(FailureClass.REJECTED,
+          throw new ExtractionException(
+              FailureClass.REJECTED,
               "the document's permissions forbid text extraction (honourPermissions is on)");
         }
         List<PDPage> pageList = pages(document);
         int pages = pageList.size();
-        List<String> texts =
-            new ArrayList<>(new PageTextStripper().pageTexts(document, pageList));
+        List<String> texts = new ArrayList<>(new PageTextStripper().pageTexts(document, pageList));
         texts.replaceAll(TextSanitizer::clean);
         boolean usable = hasUsableText(texts, pages);
         if (!usable && damage != null) {
-          throw new ExtractionException(FailureClass.CORRUPT,
-              "damaged PDF (" + damage + ") and no text could be recovered");
+          throw new ExtractionException(
+              FailureClass.CORRUPT, "damaged PDF (" + damage + ") and no text could be recovered");
         }
-        return DocumentRecord.extracted(source.source(),
-            metadata(document, pages, permission, damage), usable ? texts : List.of());
+        return DocumentRecord.extracted(
+            source.source(),
+            metadata(document, pages, permission, damage),
+            usable ? texts : List.of());
       }
     } catch (IOException | RuntimeException | StackOverflowError e) {
       if (!containsObject(content)) {
-        throw new ExtractionException(FailureClass.NOT_PDF,
-            "has a PDF header but holds no PDF objects");
+        throw new ExtractionException(
+            FailureClass.NOT_PDF, "has a PDF header but holds no PDF objects");
       }
       throw new ExtractionException(FailureClass.CORRUPT, "PDF cannot be parsed: " + describe(e));
     }
@@ -105,8 +107,7 @@ public final class PdfTextExtractor {
     } catch (IOException | RuntimeException strictFailure) {
       rethrowIfEncrypted(strictFailure);
       try {
-        return new Parsed(parser(content).parse(true),
-            "needed repair: " + describe(strictFailure));
+        return new Parsed(parser(content).parse(true), "needed repair: " + describe(strictFailure));
       } catch (IOException | RuntimeException lenientFailure) {
         rethrowIfEncrypted(lenientFailure);
         throw lenientFailure;
@@ -115,18 +116,25 @@ public final class PdfTextExtractor {
   }
 
   private static PDFParser parser(byte[] content) throws IOException {
-    return new PDFParser(new RandomAccessReadBuffer(content), "", null, null,
+    return new PDFParser(
+        new RandomAccessReadBuffer(content),
+        "",
+        null,
+        null,
         MemoryUsageSetting.setupMixed(MAIN_MEMORY_FOR_PARSING).streamCache);
   }
 
   private static void rethrowIfEncrypted(Exception e) throws ExtractionException {
     if (e instanceof InvalidPasswordException) {
-      throw new ExtractionException(FailureClass.ENCRYPTED,
+      throw new ExtractionException(
+          FailureClass.ENCRYPTED,
           "encrypted: a password is required (the empty password was tried)");
     }
     String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-    if (message.contains("security handler") || message.contains("pubsec")
-        || message.contains("decrypt") || message.contains("keystore")) {
+    if (message.contains("security handler")
+        || message.contains("pubsec")
+        || message.contains("decrypt")
+        || message.contains("keystore")) {
       throw new ExtractionException(FailureClass.ENCRYPTED, "encrypted: " + describe(e));
     }
   }
@@ -155,7 +163,8 @@ public final class PdfTextExtractor {
       throw new ExtractionException(FailureClass.NOT_PDF, "empty file (0 bytes)");
     }
     String head =
-        new String(content, 0, Math.min(content.length, HEADER_WINDOW), StandardCharsets.ISO_8859_1);
+        new String(
+            content, 0, Math.min(content.length, HEADER_WINDOW), StandardCharsets.ISO_8859_1);
     if (!head.contains("%PDF-")) {
       throw new ExtractionException(FailureClass.NOT_PDF, "not a PDF: " + sniff(content, head));
     }
@@ -202,8 +211,8 @@ public final class PdfTextExtractor {
     for (PDPage page : document.getPages()) {
       pages.add(page);
       if (pages.size() > settings.maxPages()) {
-        throw new ExtractionException(FailureClass.TOO_LARGE,
-            "more than " + settings.maxPages() + " pages");
+        throw new ExtractionException(
+            FailureClass.TOO_LARGE, "more than " + settings.maxPages() + " pages");
       }
     }
     return pages;

@@ -22,7 +22,10 @@ public record IndexVersion(
     }
     if (chunkSize <= 0 || chunkOverlap < 0 || chunkOverlap >= chunkSize) {
       throw new IllegalArgumentException(
-          "need 0 <= chunkOverlap < chunkSize, got size " + chunkSize + ", overlap " + chunkOverlap);
+          "need 0 <= chunkOverlap < chunkSize, got size "
+              + chunkSize
+              + ", overlap "
+              + chunkOverlap);
     }
   }
 

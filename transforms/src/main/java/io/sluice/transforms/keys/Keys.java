@@ -7,8 +7,8 @@ import java.util.HexFormat;
 
 /**
  * The deterministic keys every record carries, recomputable by anyone from the content alone:
- * {@code doc_id} is the SHA-256 of the document's bytes, {@code chunk_id} the SHA-256 of
- * {@code doc_id|page|char_start|char_end|sha256(chunk text)}.
+ * {@code doc_id} is the SHA-256 of the document's bytes, {@code chunk_id} the SHA-256 of {@code
+ * doc_id|page|char_start|char_end|sha256(chunk text)}.
  */
 public final class Keys {
   private static final HexFormat HEX = HexFormat.of();

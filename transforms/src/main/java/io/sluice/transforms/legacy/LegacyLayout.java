@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A table of the legacy tool: the file it lives in, the columns it has had, which of them
- * identify a row, how its rows map to the unified schema and, for tables that only grow, the
- * column an incremental run resumes from.
+ * A table of the legacy tool: the file it lives in, the columns it has had, which of them identify
+ * a row, how its rows map to the unified schema and, for tables that only grow, the column an
+ * incremental run resumes from.
  *
- * @param optional whether the old tool always created the file; a missing optional file is noted,
- *     a missing required one reported
+ * @param optional whether the old tool always created the file; a missing optional file is noted, a
+ *     missing required one reported
  * @param keyColumns columns that identify a row; a file whose table lacks one is not read
  * @param cursor the column that grows with every new or refreshed row, or {@code null} when a
  *     changed file is read whole
@@ -18,8 +18,15 @@ import java.util.stream.Collectors;
  *     where later rows may share the last value) or not (an increasing id)
  */
 public record LegacyLayout(
-    String file, String table, boolean optional, List<String> keyColumns, List<String> columns,
-    String cursor, boolean cursorInclusive, TargetTable target, Mapping mapping)
+    String file,
+    String table,
+    boolean optional,
+    List<String> keyColumns,
+    List<String> columns,
+    String cursor,
+    boolean cursorInclusive,
+    TargetTable target,
+    Mapping mapping)
     implements Serializable {
 
   /** Maps one row; throws when a value has no faithful form in the target. */
@@ -43,7 +50,8 @@ public record LegacyLayout(
 
   /** A row's name inside its source, from its key columns: {@code id=42}. */
   public String recordId(LegacyRow row) {
-    return keyColumns.stream().map(column -> column + "=" + row.raw(column))
+    return keyColumns.stream()
+        .map(column -> column + "=" + row.raw(column))
         .collect(Collectors.joining(","));
   }
 }

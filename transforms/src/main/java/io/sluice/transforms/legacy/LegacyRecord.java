@@ -4,12 +4,12 @@ import java.util.List;
 import org.apache.beam.sdk.coders.DefaultCoder;
 
 /**
- * One record of a legacy store (a SQLite row, or a JSON report with its questions and
- * artifacts) and the rows it becomes. The sink writes a record's rows together or not at all, so
- * a report is never half-written.
+ * One record of a legacy store (a SQLite row, or a JSON report with its questions and artifacts)
+ * and the rows it becomes. The sink writes a record's rows together or not at all, so a report is
+ * never half-written.
  *
- * @param group the legacy store as reports and metrics name it: {@code <file>#<table>}, or
- *     {@code reports} for all JSON reports
+ * @param group the legacy store as reports and metrics name it: {@code <file>#<table>}, or {@code
+ *     reports} for all JSON reports
  * @param source where exactly the record came from: the store, or the report's path under the
  *     reports folder; it becomes every row's {@code source} column
  * @param id what names the record inside its source, for failures and parity examples

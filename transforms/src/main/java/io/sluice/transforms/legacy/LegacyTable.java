@@ -14,25 +14,31 @@ import java.util.stream.Collectors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * A legacy table as found in one file: which of its layout's columns this version of the table
- * has, which it lacks and which it has beyond them, its row count and its highest cursor value.
- * Found by {@link #inspect}; {@link #problem()} says why a table cannot be read at all, and
- * {@link #damaged()} whether that is because the file itself cannot be read (not a database,
- * damaged), rather than an older version of it lacking the table.
+ * A legacy table as found in one file: which of its layout's columns this version of the table has,
+ * which it lacks and which it has beyond them, its row count and its highest cursor value. Found by
+ * {@link #inspect}; {@link #problem()} says why a table cannot be read at all, and {@link
+ * #damaged()} whether that is because the file itself cannot be read (not a database, damaged),
+ * rather than an older version of it lacking the table.
  */
 public record LegacyTable(
-    LegacyLayout layout, String path, @Nullable String problem, boolean damaged,
+    LegacyLayout layout,
+    String path,
+    @Nullable String problem,
+    boolean damaged,
     List<String> presentColumns,
-    List<String> missingColumns, List<String> extraColumns, long rows,
-    @Nullable String cursorMax) implements Serializable {
+    List<String> missingColumns,
+    List<String> extraColumns,
+    long rows,
+    @Nullable String cursorMax)
+    implements Serializable {
 
   /** Looks the layout's table up in the file; never throws for a bad file, it says so instead. */
   public static LegacyTable inspect(LegacyLayout layout, String path) {
     try (Connection connection = ReadOnlySqlite.open(path).getConnection();
         Statement statement = connection.createStatement()) {
       Set<String> actual = new LinkedHashSet<>();
-      try (ResultSet columns = statement.executeQuery(
-          "SELECT name FROM pragma_table_info('" + layout.table() + "')")) {
+      try (ResultSet columns =
+          statement.executeQuery("SELECT name FROM pragma_table_info('" + layout.table() + "')")) {
         while (columns.next()) {
           actual.add(columns.getString(1));
         }
@@ -45,16 +51,29 @@ public record LegacyTable(
       List<String> extra = actual.stream().filter(c -> !layout.columns().contains(c)).toList();
       List<String> missingKeys = layout.keyColumns().stream().filter(missing::contains).toList();
       if (!missingKeys.isEmpty()) {
-        return failed(layout, path, "table " + layout.table() + " has no key column "
-            + String.join(", ", missingKeys), false);
+        return failed(
+            layout,
+            path,
+            "table " + layout.table() + " has no key column " + String.join(", ", missingKeys),
+            false);
       }
-      String cursor = layout.cursor() != null && present.contains(layout.cursor())
-          ? layout.cursor() : null;
-      try (ResultSet counts = statement.executeQuery("SELECT count(*)"
-          + (cursor == null ? ", NULL" : ", max(" + quote(cursor) + ")")
-          + " FROM " + quote(layout.table()))) {
+      String cursor =
+          layout.cursor() != null && present.contains(layout.cursor()) ? layout.cursor() : null;
+      try (ResultSet counts =
+          statement.executeQuery(
+              "SELECT count(*)"
+                  + (cursor == null ? ", NULL" : ", max(" + quote(cursor) + ")")
+                  + " FROM "
+                  + quote(layout.table()))) {
         counts.next();
-        return new LegacyTable(layout, path, null, false, present, missing, extra,
+        return new LegacyTable(
+            layout,
+            path,
+            null,
+            false,
+            present,
+            missing,
+            extra,
             counts.getLong(1),
             counts.getString(2));
       }
@@ -66,8 +85,8 @@ public record LegacyTable(
   /** A layout's table that cannot be read, and why. */
   private static LegacyTable failed(
       LegacyLayout layout, String path, String problem, boolean damaged) {
-    return new LegacyTable(layout, path, problem, damaged, List.of(), List.of(), List.of(), 0,
-        null);
+    return new LegacyTable(
+        layout, path, problem, damaged, List.of(), List.of(), List.of(), 0, null);
   }
 
   public boolean readable() {
@@ -84,16 +103,21 @@ public record LegacyTable(
     // No space after FROM: Beam 2.70's JdbcIO prints the schema of every query its lineage
     // pattern ("FROM" + whitespace + table) matches to standard output, where sluice prints
     // its reports.
-    return "SELECT " + presentColumns.stream().map(LegacyTable::quote)
-        .collect(Collectors.joining(", ")) + " FROM" + quote(layout.table());
+    return "SELECT "
+        + presentColumns.stream().map(LegacyTable::quote).collect(Collectors.joining(", "))
+        + " FROM"
+        + quote(layout.table());
   }
 
   /**
-   * The query reading one slice, its parameters bound by {@link #bind}. Rows without a cursor
-   * value are read whenever the cursor is used: they cannot be placed before or after it.
+   * The query reading one slice, its parameters bound by {@link #bind}. Rows without a cursor value
+   * are read whenever the cursor is used: they cannot be placed before or after it.
    */
   public String selectSql(TableSlice slice) {
-    return selectSql() + " WHERE " + condition(slice.cursorFrom()) + " AND rowid >= ?"
+    return selectSql()
+        + " WHERE "
+        + condition(slice.cursorFrom())
+        + " AND rowid >= ?"
         + (slice.endRowid() == null ? "" : " AND rowid < ?");
   }
 
@@ -109,8 +133,8 @@ public record LegacyTable(
   }
 
   /**
-   * Cuts the rows at or past {@code cursorFrom} (all rows when {@code null}) into slices of at
-   * most {@code rows} rows by rowid; none when there are no such rows.
+   * Cuts the rows at or past {@code cursorFrom} (all rows when {@code null}) into slices of at most
+   * {@code rows} rows by rowid; none when there are no such rows.
    */
   public List<TableSlice> slices(@Nullable String cursorFrom, int rows) throws SQLException {
     if (cursorFrom != null && !hasCursor()) {
@@ -118,9 +142,14 @@ public record LegacyTable(
     }
     List<Long> starts = new ArrayList<>();
     try (Connection connection = ReadOnlySqlite.open(path).getConnection();
-        PreparedStatement query = connection.prepareStatement("SELECT rowid FROM (SELECT rowid,"
-            + " row_number() OVER (ORDER BY rowid) AS n FROM" + quote(layout.table())
-            + " WHERE " + condition(cursorFrom) + ") WHERE n % ? = 1 ORDER BY rowid")) {
+        PreparedStatement query =
+            connection.prepareStatement(
+                "SELECT rowid FROM (SELECT rowid,"
+                    + " row_number() OVER (ORDER BY rowid) AS n FROM"
+                    + quote(layout.table())
+                    + " WHERE "
+                    + condition(cursorFrom)
+                    + ") WHERE n % ? = 1 ORDER BY rowid")) {
       int next = 1;
       if (cursorFrom != null) {
         query.setString(next++, cursorFrom);
@@ -134,8 +163,9 @@ public record LegacyTable(
     }
     List<TableSlice> slices = new ArrayList<>();
     for (int i = 0; i < starts.size(); i++) {
-      slices.add(new TableSlice(cursorFrom, starts.get(i),
-          i + 1 < starts.size() ? starts.get(i + 1) : null));
+      slices.add(
+          new TableSlice(
+              cursorFrom, starts.get(i), i + 1 < starts.size() ? starts.get(i + 1) : null));
     }
     return slices;
   }
@@ -145,7 +175,11 @@ public record LegacyTable(
       return "TRUE";
     }
     String cursor = quote(layout.cursor());
-    return "(" + cursor + (layout.cursorInclusive() ? " >= ?" : " > ?") + " OR " + cursor
+    return "("
+        + cursor
+        + (layout.cursorInclusive() ? " >= ?" : " > ?")
+        + " OR "
+        + cursor
         + " IS NULL)";
   }
 
@@ -157,8 +191,8 @@ public record LegacyTable(
   /** Maps a row the query returned into its record. */
   public LegacyRecord map(List<String> values) throws UnmappableValueException {
     LegacyRow row = row(values);
-    return new LegacyRecord(layout.source(), layout.source(), layout.recordId(row),
-        layout.mapping().map(row));
+    return new LegacyRecord(
+        layout.source(), layout.source(), layout.recordId(row), layout.mapping().map(row));
   }
 
   /** Reads a result row's present columns as text. */

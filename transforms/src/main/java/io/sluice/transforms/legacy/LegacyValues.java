@@ -26,18 +26,19 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * How legacy SQLite values become canonical text for PostgreSQL. SQLite keeps whatever a column
- * was given, so every conversion accepts the forms the old tool wrote and refuses, with a reason,
- * what it cannot convert faithfully. NULL stays NULL throughout.
+ * How legacy SQLite values become canonical text for PostgreSQL. SQLite keeps whatever a column was
+ * given, so every conversion accepts the forms the old tool wrote and refuses, with a reason, what
+ * it cannot convert faithfully. NULL stays NULL throughout.
  */
 public final class LegacyValues {
   /** PostgreSQL text cannot hold U+0000; it becomes the replacement character. */
   private static final String NUL = "\u0000";
+
   private static final String REPLACEMENT = "\uFFFD";
 
   private static final Instant FIRST_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
-  private static final Instant AFTER_LAST_INSTANT = Instant.parse("9999-12-31T23:59:59Z")
-      .plusSeconds(1);
+  private static final Instant AFTER_LAST_INSTANT =
+      Instant.parse("9999-12-31T23:59:59Z").plusSeconds(1);
 
   private static final Pattern SHORT_OFFSET = Pattern.compile("(?<=\\d)([+-]\\d{2})(\\d{2})?$");
 
@@ -45,29 +46,31 @@ public final class LegacyValues {
 
   /**
    * ISO-8601 date-times as Python's {@code isoformat()} and SQLite's {@code datetime()} write them:
-   * 'T' or a space between date and time, optional seconds and fraction, an optional offset
-   * ({@code Z}, {@code +02:00}, {@code +0200}, {@code +02}); without an offset the time is UTC.
+   * 'T' or a space between date and time, optional seconds and fraction, an optional offset ({@code
+   * Z}, {@code +02:00}, {@code +0200}, {@code +02}); without an offset the time is UTC.
    */
-  private static final DateTimeFormatter ISO_TIME = new DateTimeFormatterBuilder()
-      .parseCaseInsensitive()
-      .append(DateTimeFormatter.ISO_LOCAL_DATE)
-      .optionalStart()
-      .appendLiteral('T')
-      .append(DateTimeFormatter.ISO_LOCAL_TIME)
-      .optionalStart()
-      .appendOffset("+HH:MM", "Z")
-      .optionalEnd()
-      .optionalEnd()
-      .toFormatter();
+  private static final DateTimeFormatter ISO_TIME =
+      new DateTimeFormatterBuilder()
+          .parseCaseInsensitive()
+          .append(DateTimeFormatter.ISO_LOCAL_DATE)
+          .optionalStart()
+          .appendLiteral('T')
+          .append(DateTimeFormatter.ISO_LOCAL_TIME)
+          .optionalStart()
+          .appendOffset("+HH:MM", "Z")
+          .optionalEnd()
+          .optionalEnd()
+          .toFormatter();
 
-  private static final JsonMapper JSON = JsonMapper.builder()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-      .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
-      .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
-      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-      .build();
+  private static final JsonMapper JSON =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
+          .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+          .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+          .build();
 
   private LegacyValues() {}
 
@@ -103,15 +106,20 @@ public final class LegacyValues {
     if (NUMBER.matcher(trimmed).matches()) {
       BigDecimal seconds = new BigDecimal(trimmed);
       try {
-        return inRange(column, Instant.ofEpochSecond(seconds.longValue(),
-            seconds.remainder(BigDecimal.ONE).movePointRight(9).intValue()), value);
+        return inRange(
+            column,
+            Instant.ofEpochSecond(
+                seconds.longValue(),
+                seconds.remainder(BigDecimal.ONE).movePointRight(9).intValue()),
+            value);
       } catch (RuntimeException outOfRange) {
         throw new UnmappableValueException(column, "is out of the range of epoch seconds", value);
       }
     }
     try {
-      TemporalAccessor parsed = ISO_TIME.parseBest(isoWithT(trimmed),
-          OffsetDateTime::from, LocalDateTime::from, LocalDate::from);
+      TemporalAccessor parsed =
+          ISO_TIME.parseBest(
+              isoWithT(trimmed), OffsetDateTime::from, LocalDateTime::from, LocalDate::from);
       Instant instant;
       if (parsed instanceof OffsetDateTime offset) {
         instant = offset.toInstant();
@@ -182,11 +190,12 @@ public final class LegacyValues {
     if (value.length() <= 10) {
       return value;
     }
-    String withT = value.charAt(10) == ' '
-        ? value.substring(0, 10) + 'T' + value.substring(11)
-        : value;
-    return SHORT_OFFSET.matcher(withT).replaceFirst(
-        match -> match.group(1) + ":" + (match.group(2) == null ? "00" : match.group(2)));
+    String withT =
+        value.charAt(10) == ' ' ? value.substring(0, 10) + 'T' + value.substring(11) : value;
+    return SHORT_OFFSET
+        .matcher(withT)
+        .replaceFirst(
+            match -> match.group(1) + ":" + (match.group(2) == null ? "00" : match.group(2)));
   }
 
   private static JsonNode withoutNul(JsonNode node) {

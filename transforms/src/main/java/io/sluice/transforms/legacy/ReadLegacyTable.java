@@ -37,6 +37,7 @@ public final class ReadLegacyTable
     extends PTransform<PBegin, WithFailures.Result<PCollection<LegacyRecord>, Failure>> {
   private static final TupleTag<LegacyRecord> RECORDS = new TupleTag<>() {};
   private static final TupleTag<Failure> FAILURES = new TupleTag<>() {};
+
   /** SQLite streams a result row by row; this bounds what the driver holds at once. */
   private static final int FETCH_SIZE = 10_000;
 
@@ -51,8 +52,8 @@ public final class ReadLegacyTable
   /** All rows of a table that {@link LegacyTable#inspect} found readable. */
   public static ReadLegacyTable of(LegacyTable table) {
     if (table == null || !table.readable()) {
-      throw new IllegalArgumentException("table must be readable, got "
-          + (table == null ? null : table.problem()));
+      throw new IllegalArgumentException(
+          "table must be readable, got " + (table == null ? null : table.problem()));
     }
     return new ReadLegacyTable(table, null);
   }
@@ -71,21 +72,26 @@ public final class ReadLegacyTable
     TableSlice range = slice;
     // read() with a row mapper: readRows() sizes TEXT columns from the driver, which says 0.
     // Without output parallelization: its reshuffle made the DirectRunner 100 times slower.
-    PCollection<List<String>> rows = begin.apply("Read",
-        JdbcIO.<List<String>>read()
-            .withDataSourceProviderFn(new ReadOnlySqlite(table.path()))
-            .withQuery(range == null ? table.selectSql() : table.selectSql(range))
-            .withStatementPreparator(statement -> {
-              if (range != null) {
-                table.bind(statement, range);
-              }
-            })
-            .withRowMapper(table::values)
-            .withCoder(ListCoder.of(NullableCoder.of(StringUtf8Coder.of())))
-            .withFetchSize(FETCH_SIZE)
-            .withOutputParallelization(false));
-    PCollectionTuple mapped = rows.apply("Map",
-        ParDo.of(new MapRowsFn(table)).withOutputTags(RECORDS, TupleTagList.of(FAILURES)));
+    PCollection<List<String>> rows =
+        begin.apply(
+            "Read",
+            JdbcIO.<List<String>>read()
+                .withDataSourceProviderFn(new ReadOnlySqlite(table.path()))
+                .withQuery(range == null ? table.selectSql() : table.selectSql(range))
+                .withStatementPreparator(
+                    statement -> {
+                      if (range != null) {
+                        table.bind(statement, range);
+                      }
+                    })
+                .withRowMapper(table::values)
+                .withCoder(ListCoder.of(NullableCoder.of(StringUtf8Coder.of())))
+                .withFetchSize(FETCH_SIZE)
+                .withOutputParallelization(false));
+    PCollectionTuple mapped =
+        rows.apply(
+            "Map",
+            ParDo.of(new MapRowsFn(table)).withOutputTags(RECORDS, TupleTagList.of(FAILURES)));
     return WithFailures.Result.of(mapped, RECORDS, FAILURES);
   }
 
@@ -108,9 +114,13 @@ public final class ReadLegacyTable
       } catch (UnmappableValueException e) {
         invalid.inc();
         LegacyRow row = table.row(values);
-        out.get(FAILURES).output(Failure.ofUri(
-            LegacyRecord.uri(table.layout().source(), table.layout().recordId(row)),
-            Stage.BACKFILL, FailureClass.INVALID, e.getMessage()));
+        out.get(FAILURES)
+            .output(
+                Failure.ofUri(
+                    LegacyRecord.uri(table.layout().source(), table.layout().recordId(row)),
+                    Stage.BACKFILL,
+                    FailureClass.INVALID,
+                    e.getMessage()));
       }
     }
   }

@@ -22,9 +22,9 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Reads legacy JSON workflow reports and maps each into its run records
- * ({@link WorkflowReports}). A report that is not JSON becomes an {@code invalid} failure and an
- * unreadable one an {@code io_error}; either way the next report still loads.
+ * Reads legacy JSON workflow reports and maps each into its run records ({@link WorkflowReports}).
+ * A report that is not JSON becomes an {@code invalid} failure and an unreadable one an {@code
+ * io_error}; either way the next report still loads.
  *
  * <pre>{@code
  * pipeline.apply(ReadWorkflowReports.under("/data/reports/")
@@ -62,10 +62,12 @@ public final class ReadWorkflowReports
 
   @Override
   public WithFailures.Result<PCollection<LegacyRecord>, Failure> expand(PBegin begin) {
-    PCollectionTuple mapped = begin
-        .apply("Report files", Create.of(files))
-        .apply("Map reports", ParDo.of(new MapReportFn(root))
-            .withOutputTags(RECORDS, TupleTagList.of(FAILURES)));
+    PCollectionTuple mapped =
+        begin
+            .apply("Report files", Create.of(files))
+            .apply(
+                "Map reports",
+                ParDo.of(new MapReportFn(root)).withOutputTags(RECORDS, TupleTagList.of(FAILURES)));
     return WithFailures.Result.of(mapped, RECORDS, FAILURES);
   }
 
@@ -83,20 +85,23 @@ public final class ReadWorkflowReports
     public void process(@Element String file, MultiOutputReceiver out) {
       read.inc();
       byte[] content;
-      try (InputStream in = Channels.newInputStream(
-          FileSystems.open(FileSystems.matchNewResource(root + file, false)))) {
+      try (InputStream in =
+          Channels.newInputStream(
+              FileSystems.open(FileSystems.matchNewResource(root + file, false)))) {
         content = in.readAllBytes();
       } catch (IOException e) {
-        out.get(FAILURES).output(Failure.ofUri(file, Stage.BACKFILL, FailureClass.IO_ERROR,
-            "cannot read report: " + e));
+        out.get(FAILURES)
+            .output(
+                Failure.ofUri(
+                    file, Stage.BACKFILL, FailureClass.IO_ERROR, "cannot read report: " + e));
         return;
       }
       try {
         out.get(RECORDS).output(WorkflowReports.map(file, content));
       } catch (UnmappableValueException e) {
         invalid.inc();
-        out.get(FAILURES).output(
-            Failure.ofUri(file, Stage.BACKFILL, FailureClass.INVALID, e.getMessage()));
+        out.get(FAILURES)
+            .output(Failure.ofUri(file, Stage.BACKFILL, FailureClass.INVALID, e.getMessage()));
       }
     }
   }

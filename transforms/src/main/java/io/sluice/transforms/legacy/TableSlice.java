@@ -18,7 +18,10 @@ public record TableSlice(@Nullable String cursorFrom, long firstRowid, @Nullable
 
   @Override
   public String toString() {
-    return "rowid " + firstRowid + "…" + (endRowid == null ? "" : endRowid - 1)
+    return "rowid "
+        + firstRowid
+        + "…"
+        + (endRowid == null ? "" : endRowid - 1)
         + (cursorFrom == null ? "" : " from cursor " + cursorFrom);
   }
 }

@@ -6,15 +6,15 @@ import java.util.List;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * One row for a {@link TargetTable}: its values as canonical text in the table's column order
- * (keys first), {@code null} for SQL NULL.
+ * One row for a {@link TargetTable}: its values as canonical text in the table's column order (keys
+ * first), {@code null} for SQL NULL.
  */
 public record TargetRow(String table, List<@Nullable String> values) {
   public TargetRow {
     TargetTable target = TargetTables.named(table);
     if (values.size() != target.columns().size()) {
-      throw new IllegalArgumentException(table + " takes " + target.columns().size()
-          + " values, got " + values.size());
+      throw new IllegalArgumentException(
+          table + " takes " + target.columns().size() + " values, got " + values.size());
     }
     values = Collections.unmodifiableList(new ArrayList<>(values));
   }

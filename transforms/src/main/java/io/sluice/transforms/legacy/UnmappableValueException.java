@@ -2,8 +2,8 @@ package io.sluice.transforms.legacy;
 
 /**
  * A legacy value that has no faithful form in the target column, such as a time no parser
- * understands: its row is skipped and reported, never guessed at. {@link #reason()} is the same
- * for every row that fails the same way, so reports can count them.
+ * understands: its row is skipped and reported, never guessed at. {@link #reason()} is the same for
+ * every row that fails the same way, so reports can count them.
  */
 public final class UnmappableValueException extends Exception {
   private final String reason;

@@ -14,14 +14,14 @@ import java.util.regex.Pattern;
 
 /**
  * How a legacy JSON workflow report maps into {@code workflow.run_records}: one {@code report}
- * record holding the whole payload and its SHA-256, one {@code question} record per report
- * question and one {@code artifact} record per artifact the report names. The payload keeps
- * everything, so a field that does not convert (a malformed time) becomes NULL in its column
- * without loss.
+ * record holding the whole payload and its SHA-256, one {@code question} record per report question
+ * and one {@code artifact} record per artifact the report names. The payload keeps everything, so a
+ * field that does not convert (a malformed time) becomes NULL in its column without loss.
  */
 public final class WorkflowReports {
   /** The report files under the reports folder, as the legacy tool named them. */
   public static final String FILE_GLOB = "**/workflow-report-*.json";
+
   /** All reports are one source in parity tables and metrics. */
   public static final String GROUP = "reports";
 
@@ -34,8 +34,7 @@ public final class WorkflowReports {
    *
    * @param source the report's path under the reports folder, its {@code source}
    */
-  public static LegacyRecord map(String source, byte[] content)
-      throws UnmappableValueException {
+  public static LegacyRecord map(String source, byte[] content) throws UnmappableValueException {
     JsonNode payload;
     try {
       payload = LegacyValues.parse(content);
@@ -43,7 +42,9 @@ public final class WorkflowReports {
       throw new UnmappableValueException("report", "is not JSON", firstLine(e.getMessage()));
     }
     if (payload == null || !payload.isObject()) {
-      throw new UnmappableValueException("report", "is not a JSON object",
+      throw new UnmappableValueException(
+          "report",
+          "is not a JSON object",
           payload == null ? "" : payload.getNodeType().toString());
     }
     String runId = textOf(payload.get("run_id"));
@@ -56,17 +57,25 @@ public final class WorkflowReports {
     }
     String canonical = LegacyValues.canonical(payload);
     List<TargetRow> rows = new ArrayList<>();
-    rows.add(runRecord(runId, "report", "report", "main", status(payload),
-        timeOrNull(payload.get("started_at")), timeOrNull(payload.get("finished_at")),
-        canonical, Keys.sha256Hex(canonical)));
+    rows.add(
+        runRecord(
+            runId,
+            "report",
+            "report",
+            "main",
+            status(payload),
+            timeOrNull(payload.get("started_at")),
+            timeOrNull(payload.get("finished_at")),
+            canonical,
+            Keys.sha256Hex(canonical)));
     addQuestions(rows, runId, payload.path("agentic").path("report_questions"));
     addArtifacts(rows, runId, source, payload.path("audit_artifacts"));
     return new LegacyRecord(GROUP, source, "run_id=" + runId, rows);
   }
 
   /**
-   * The run's status as the legacy tool inferred it: the payload's own when it is one of
-   * running, completed or failed; failed when preparation failed; completed once finished.
+   * The run's status as the legacy tool inferred it: the payload's own when it is one of running,
+   * completed or failed; failed when preparation failed; completed once finished.
    */
   static String status(JsonNode payload) {
     String status = String.valueOf(textOf(payload.get("status"))).toLowerCase();
@@ -89,8 +98,17 @@ public final class WorkflowReports {
       }
       int occurrence = seen.merge(id, 1, Integer::sum);
       String key = occurrence == 1 ? id : id + "#" + occurrence;
-      rows.add(runRecord(runId, "question", "agentic", key, textOf(question.get("confidence")),
-          null, null, LegacyValues.canonical(question), null));
+      rows.add(
+          runRecord(
+              runId,
+              "question",
+              "agentic",
+              key,
+              textOf(question.get("confidence")),
+              null,
+              null,
+              LegacyValues.canonical(question),
+              null));
     }
   }
 
@@ -101,11 +119,14 @@ public final class WorkflowReports {
     addArtifact(byKey, runId, "workflow_report_json", source, null);
     JsonNode markdown = audit.path("markdown");
     JsonNode pdf = audit.path("pdf");
-    addArtifact(byKey, runId, "audit_markdown", textOf(markdown.get("path")),
+    addArtifact(
+        byKey,
+        runId,
+        "audit_markdown",
+        textOf(markdown.get("path")),
         textOf(markdown.get("status")));
     addArtifact(byKey, runId, "audit_pdf", textOf(pdf.get("path")), textOf(pdf.get("status")));
-    addArtifact(byKey, runId, "audit_tex", textOf(pdf.get("tex_path")),
-        textOf(pdf.get("status")));
+    addArtifact(byKey, runId, "audit_tex", textOf(pdf.get("tex_path")), textOf(pdf.get("status")));
     rows.addAll(byKey.values());
   }
 
@@ -119,15 +140,44 @@ public final class WorkflowReports {
     payload.put("path", path);
     payload.put("status", status);
     String key = type + ":" + LegacyValues.text(path);
-    byKey.put(key, runRecord(runId, "artifact", "report", key, status, null, null,
-        LegacyValues.canonical(payload), null));
+    byKey.put(
+        key,
+        runRecord(
+            runId,
+            "artifact",
+            "report",
+            key,
+            status,
+            null,
+            null,
+            LegacyValues.canonical(payload),
+            null));
   }
 
-  private static TargetRow runRecord(String runId, String kind, String step, String key,
-      String status, String startedAt, String finishedAt, String payload, String payloadSha256) {
-    return new TargetRow(TargetTables.RUN_RECORDS.name(), Arrays.asList(
-        LegacyValues.text(runId), kind, LegacyValues.text(step), LegacyValues.text(key),
-        LegacyValues.text(status), startedAt, finishedAt, null, null, payload, payloadSha256));
+  private static TargetRow runRecord(
+      String runId,
+      String kind,
+      String step,
+      String key,
+      String status,
+      String startedAt,
+      String finishedAt,
+      String payload,
+      String payloadSha256) {
+    return new TargetRow(
+        TargetTables.RUN_RECORDS.name(),
+        Arrays.asList(
+            LegacyValues.text(runId),
+            kind,
+            LegacyValues.text(step),
+            LegacyValues.text(key),
+            LegacyValues.text(status),
+            startedAt,
+            finishedAt,
+            null,
+            null,
+            payload,
+            payloadSha256));
   }
 
   /** A scalar as text; objects, arrays, JSON null and blank strings as {@code null}. */

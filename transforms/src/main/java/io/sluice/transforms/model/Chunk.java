@@ -3,9 +3,9 @@ package io.sluice.transforms.model;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * One chunk of a document's text. Offsets are UTF-16 positions in the document text (pages
- * joined by a form feed); {@code page} is the 1-based page the chunk starts on. The embedding is
- * absent until the embed stage fills it.
+ * One chunk of a document's text. Offsets are UTF-16 positions in the document text (pages joined
+ * by a form feed); {@code page} is the 1-based page the chunk starts on. The embedding is absent
+ * until the embed stage fills it.
  */
 public record Chunk(
     String chunkId,
@@ -16,8 +16,7 @@ public record Chunk(
     int tokenCount,
     String text,
     String textSha256,
-    @Nullable float[] embedding)
- {
+    @Nullable float[] embedding) {
 
   public Chunk withEmbedding(float[] vector) {
     return new Chunk(

@@ -4,8 +4,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * What PDFBox tells about a document besides its text. {@code damage} says what was wrong with a
- * document that PDFBox had to repair (null for a sound one). Stored as the {@code metadata} jsonb of
- * {@code ingestion.documents}; strings are already cleaned of characters PostgreSQL refuses.
+ * document that PDFBox had to repair (null for a sound one). Stored as the {@code metadata} jsonb
+ * of {@code ingestion.documents}; strings are already cleaned of characters PostgreSQL refuses.
  */
 public record DocumentMetadata(
     int pages,
@@ -23,5 +23,4 @@ public record DocumentMetadata(
     boolean canExtractForAccessibility,
     boolean canPrint,
     boolean canModify,
-    @Nullable String damage)
- {}
+    @Nullable String damage) {}

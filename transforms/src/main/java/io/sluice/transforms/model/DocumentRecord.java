@@ -5,13 +5,12 @@ import org.apache.beam.sdk.coders.DefaultCoder;
 
 /**
  * A document as it moves through extract, chunk and embed. Extraction fills the metadata and the
- * page texts; chunking replaces the page texts by chunks; embedding fills each chunk's vector.
- * A document without chunks after chunking is a {@code no_text} document.
+ * page texts; chunking replaces the page texts by chunks; embedding fills each chunk's vector. A
+ * document without chunks after chunking is a {@code no_text} document.
  */
 @DefaultCoder(DocumentRecordCoder.class)
 public record DocumentRecord(
-    Source source, DocumentMetadata metadata, List<String> pageTexts, List<Chunk> chunks)
- {
+    Source source, DocumentMetadata metadata, List<String> pageTexts, List<Chunk> chunks) {
 
   public DocumentRecord {
     pageTexts = List.copyOf(pageTexts);

@@ -3,11 +3,11 @@ package io.sluice.transforms.model;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.beam.sdk.coders.CoderProvider;
 import org.apache.beam.sdk.coders.CoderProviders;
 import org.apache.beam.sdk.values.TypeDescriptor;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Encodes a {@link DocumentRecord}: source, metadata, page texts and chunks with vectors. */
 public final class DocumentRecordCoder extends ModelCoder<DocumentRecord> {
@@ -56,13 +56,29 @@ public final class DocumentRecordCoder extends ModelCoder<DocumentRecord> {
   private static void writeMetadata(DocumentMetadata metadata, DataOutputStream out)
       throws IOException {
     out.writeInt(metadata.pages());
-    for (String field : new String[] {metadata.pdfVersion(), metadata.title(), metadata.author(),
-        metadata.subject(), metadata.keywords(), metadata.creator(), metadata.producer(),
-        metadata.created(), metadata.modified(), metadata.damage()}) {
+    for (String field :
+        new String[] {
+          metadata.pdfVersion(),
+          metadata.title(),
+          metadata.author(),
+          metadata.subject(),
+          metadata.keywords(),
+          metadata.creator(),
+          metadata.producer(),
+          metadata.created(),
+          metadata.modified(),
+          metadata.damage()
+        }) {
       Encoding.writeString(out, field);
     }
-    for (boolean flag : new boolean[] {metadata.encrypted(), metadata.canExtractContent(),
-        metadata.canExtractForAccessibility(), metadata.canPrint(), metadata.canModify()}) {
+    for (boolean flag :
+        new boolean[] {
+          metadata.encrypted(),
+          metadata.canExtractContent(),
+          metadata.canExtractForAccessibility(),
+          metadata.canPrint(),
+          metadata.canModify()
+        }) {
       out.writeBoolean(flag);
     }
   }
@@ -77,9 +93,9 @@ public final class DocumentRecordCoder extends ModelCoder<DocumentRecord> {
     for (int i = 0; i < flags.length; i++) {
       flags[i] = in.readBoolean();
     }
-    return new DocumentMetadata(pages, fields[0], fields[1], fields[2], fields[3], fields[4],
-        fields[5], fields[6], fields[7], fields[8], flags[0], flags[1], flags[2], flags[3],
-        flags[4], fields[9]);
+    return new DocumentMetadata(
+        pages, fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6],
+        fields[7], fields[8], flags[0], flags[1], flags[2], flags[3], flags[4], fields[9]);
   }
 
   private static void writeChunk(Chunk chunk, DataOutputStream out) throws IOException {
@@ -95,8 +111,15 @@ public final class DocumentRecordCoder extends ModelCoder<DocumentRecord> {
   }
 
   private static Chunk readChunk(DataInputStream in) throws IOException {
-    return new Chunk(Encoding.readString(in), in.readInt(), in.readInt(), in.readInt(),
-        in.readInt(), in.readInt(), Encoding.readString(in), Encoding.readString(in),
+    return new Chunk(
+        Encoding.readString(in),
+        in.readInt(),
+        in.readInt(),
+        in.readInt(),
+        in.readInt(),
+        in.readInt(),
+        Encoding.readString(in),
+        Encoding.readString(in),
         Encoding.readFloats(in));
   }
 }

@@ -7,8 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The field encodings the model coders share: length-prefixed UTF-8 strings and arrays, with
- * {@code -1} standing for null, so that text of any length (a page can pass 64 KiB) round-trips.
+ * The field encodings the model coders share: length-prefixed UTF-8 strings and arrays, with {@code
+ * -1} standing for null, so that text of any length (a page can pass 64 KiB) round-trips.
  */
 public final class Encoding {
   private Encoding() {}

@@ -1,11 +1,11 @@
 package io.sluice.transforms.model;
 
-import org.checkerframework.checker.nullness.qual.Nullable;
 import org.apache.beam.sdk.coders.DefaultCoder;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * A classified failure: which source, at which stage, of what class and why. {@code docId} is
- * known once the source's bytes were read (a damaged PDF) and absent for failures before that (a
+ * A classified failure: which source, at which stage, of what class and why. {@code docId} is known
+ * once the source's bytes were read (a damaged PDF) and absent for failures before that (a
  * traversal name in a ZIP, a truncated archive).
  */
 @DefaultCoder(FailureCoder.class)
@@ -15,8 +15,7 @@ public record Failure(
     long sizeBytes,
     Stage stage,
     FailureClass failureClass,
-    String message)
- {
+    String message) {
 
   public Failure {
     if (message == null || message.isBlank()) {

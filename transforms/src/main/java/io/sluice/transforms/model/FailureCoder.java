@@ -32,8 +32,12 @@ public final class FailureCoder extends ModelCoder<Failure> {
 
   @Override
   protected Failure read(DataInputStream in) throws IOException {
-    return new Failure(Encoding.readString(in), Encoding.readString(in), in.readLong(),
-        Stage.valueOf(Encoding.readString(in)), FailureClass.valueOf(Encoding.readString(in)),
+    return new Failure(
+        Encoding.readString(in),
+        Encoding.readString(in),
+        in.readLong(),
+        Stage.valueOf(Encoding.readString(in)),
+        FailureClass.valueOf(Encoding.readString(in)),
         Encoding.readString(in));
   }
 }

@@ -8,9 +8,9 @@ import java.io.OutputStream;
 import org.apache.beam.sdk.coders.CustomCoder;
 
 /**
- * A deterministic Beam coder for one of sluice's records, written field by field. Cheaper than
- * Java serialization, stable across class changes that keep the fields, and, being
- * deterministic, comparable by its bytes (records holding arrays are not comparable by equals).
+ * A deterministic Beam coder for one of sluice's records, written field by field. Cheaper than Java
+ * serialization, stable across class changes that keep the fields, and, being deterministic,
+ * comparable by its bytes (records holding arrays are not comparable by equals).
  */
 public abstract class ModelCoder<T> extends CustomCoder<T> {
   @Override

@@ -7,10 +7,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * ZIP member names as sluice accepts them. Backslashes count as separators (Windows archivers
- * write them), so {@code safe/..\evil.pdf} is seen for what it is. Absolute names, drive letters,
- * {@code ..} segments and control characters are refused; {@code .} and empty segments are
- * dropped; the result is in Unicode NFC so one name has one spelling.
+ * ZIP member names as sluice accepts them. Backslashes count as separators (Windows archivers write
+ * them), so {@code safe/..\evil.pdf} is seen for what it is. Absolute names, drive letters, {@code
+ * ..} segments and control characters are refused; {@code .} and empty segments are dropped; the
+ * result is in Unicode NFC so one name has one spelling.
  */
 final class EntryNames {
   private EntryNames() {}
@@ -54,7 +54,9 @@ final class EntryNames {
     StringBuilder out = new StringBuilder(rawName.length());
     rawName
         .codePoints()
-        .forEach(c -> out.append(c < 0x20 || c == 0x7f ? "\\u%04x".formatted(c) : Character.toString(c)));
+        .forEach(
+            c ->
+                out.append(c < 0x20 || c == 0x7f ? "\\u%04x".formatted(c) : Character.toString(c)));
     return out.toString();
   }
 

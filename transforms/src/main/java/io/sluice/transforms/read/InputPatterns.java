@@ -45,7 +45,9 @@ public final class InputPatterns {
     return lower.endsWith(".pdf") || lower.endsWith(".zip");
   }
 
-  /** The URI recorded for a matched file: local paths as file:// URIs, others as Beam names them. */
+  /**
+   * The URI recorded for a matched file: local paths as file:// URIs, others as Beam names them.
+   */
   public static String sourceUri(String resource) {
     return isLocal(resource) ? "file://" + localPath(resource).toAbsolutePath() : resource;
   }
@@ -65,7 +67,9 @@ public final class InputPatterns {
   }
 
   private static Path localPath(String resource) {
-    return Path.of(resource.startsWith("file://") ? resource.substring("file://".length())
-        : resource.startsWith("file:") ? resource.substring("file:".length()) : resource);
+    return Path.of(
+        resource.startsWith("file://")
+            ? resource.substring("file://".length())
+            : resource.startsWith("file:") ? resource.substring("file:".length()) : resource);
   }
 }

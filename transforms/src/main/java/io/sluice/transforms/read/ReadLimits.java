@@ -6,8 +6,8 @@ import java.io.Serializable;
  * Bounds on what reading a source may cost. A PDF larger than {@code maxDocumentBytes} is refused
  * as {@code too_large}; ZIP archives are followed {@code maxArchiveDepth} levels deep, with at most
  * {@code maxArchiveEntries} entries and {@code maxArchiveBytes} inflated bytes per top-level
- * archive, and a member whose inflated size passes {@code maxCompressionRatio} times its
- * compressed size (once past {@link #RATIO_GRACE_BYTES}) is a decompression bomb.
+ * archive, and a member whose inflated size passes {@code maxCompressionRatio} times its compressed
+ * size (once past {@link #RATIO_GRACE_BYTES}) is a decompression bomb.
  */
 public record ReadLimits(
     long maxDocumentBytes,

@@ -52,7 +52,10 @@ public final class ReadSources
   private final @Nullable Duration pollInterval;
   private final @Nullable Duration stopAfterIdle;
 
-  private ReadSources(List<String> inputs, ReadLimits limits, @Nullable Duration pollInterval,
+  private ReadSources(
+      List<String> inputs,
+      ReadLimits limits,
+      @Nullable Duration pollInterval,
       @Nullable Duration stopAfterIdle) {
     this.inputs = List.copyOf(inputs);
     this.limits = limits;
@@ -80,8 +83,8 @@ public final class ReadSources
   }
 
   /**
-   * Matches the inputs every {@code poll}; stops matching once no new file has appeared for
-   * {@code stopAfterIdle}, or never when it is null (watching a folder for good).
+   * Matches the inputs every {@code poll}; stops matching once no new file has appeared for {@code
+   * stopAfterIdle}, or never when it is null (watching a folder for good).
    */
   public ReadSources continuously(Duration poll, @Nullable Duration stopAfterIdle) {
     if (poll == null || poll.isNegative() || poll.isZero()) {
@@ -106,8 +109,10 @@ public final class ReadSources
         begin
             .apply("Inputs", Create.of(patterns))
             .apply("Match", match())
-            .apply("Read", ParDo.of(new ReadFn(limits, explicitFiles))
-                .withOutputTags(DOCUMENTS, TupleTagList.of(FAILURES)));
+            .apply(
+                "Read",
+                ParDo.of(new ReadFn(limits, explicitFiles))
+                    .withOutputTags(DOCUMENTS, TupleTagList.of(FAILURES)));
     return WithFailures.Result.of(read, DOCUMENTS, FAILURES);
   }
 
@@ -117,10 +122,11 @@ public final class ReadSources
     if (pollInterval == null) {
       return once;
     }
-    Watch.Growth.TerminationCondition<String, ?> stop = stopAfterIdle == null
-        ? Watch.Growth.never()
-        : Watch.Growth.afterTimeSinceNewOutput(
-            org.joda.time.Duration.millis(stopAfterIdle.toMillis()));
+    Watch.Growth.TerminationCondition<String, ?> stop =
+        stopAfterIdle == null
+            ? Watch.Growth.never()
+            : Watch.Growth.afterTimeSinceNewOutput(
+                org.joda.time.Duration.millis(stopAfterIdle.toMillis()));
     // Updated files count as new: a file overwritten with new bytes is an updated source.
     return once.continuously(org.joda.time.Duration.millis(pollInterval.toMillis()), stop, true);
   }

@@ -36,9 +36,11 @@ final class SourceReader {
   }
 
   private static final int BUFFER = 64 * 1024;
+
   /** Re-reads of a file after its store failed: about a minute in all before it is an io_error. */
   private static final RetryPolicy READ_RETRIES =
       new RetryPolicy(6, Duration.ofSeconds(1), Duration.ofSeconds(15));
+
   private static final Counter REREADS = Metrics.counter(ReadSources.class, "sources_reread");
 
   private final ReadLimits limits;
@@ -54,7 +56,12 @@ final class SourceReader {
   void read(String uri, long sizeBytes, Opener opener, SourceEmitter out) {
     if (!isArchiveName(uri) && sizeBytes > limits.maxDocumentBytes()) {
       out.failure(
-          new Failure(uri, null, sizeBytes, Stage.READ, FailureClass.TOO_LARGE,
+          new Failure(
+              uri,
+              null,
+              sizeBytes,
+              Stage.READ,
+              FailureClass.TOO_LARGE,
               "file is " + sizeBytes + " bytes, above the limit of " + limits.maxDocumentBytes()));
       return;
     }
@@ -121,15 +128,24 @@ final class SourceReader {
         }
         members++;
         if (++budget.entries > limits.maxArchiveEntries()) {
-          out.failure(Failure.ofUri(archiveUri, Stage.READ, FailureClass.REJECTED,
-              "archive holds more than " + limits.maxArchiveEntries()
-                  + " entries; the rest was not read"));
+          out.failure(
+              Failure.ofUri(
+                  archiveUri,
+                  Stage.READ,
+                  FailureClass.REJECTED,
+                  "archive holds more than "
+                      + limits.maxArchiveEntries()
+                      + " entries; the rest was not read"));
           return;
         }
         Optional<String> unsafe = EntryNames.whyUnsafe(entry.getName());
         if (unsafe.isPresent()) {
-          out.failure(Failure.ofUri(archiveUri + "!/" + EntryNames.printable(entry.getName()),
-              Stage.READ, FailureClass.REJECTED, "unsafe member name: " + unsafe.get()));
+          out.failure(
+              Failure.ofUri(
+                  archiveUri + "!/" + EntryNames.printable(entry.getName()),
+                  Stage.READ,
+                  FailureClass.REJECTED,
+                  "unsafe member name: " + unsafe.get()));
           continue;
         }
         String memberUri =
@@ -140,8 +156,12 @@ final class SourceReader {
         }
         if (isArchiveName(memberUri)) {
           if (depth >= limits.maxArchiveDepth()) {
-            out.failure(Failure.ofUri(memberUri, Stage.READ, FailureClass.REJECTED,
-                "archive nested deeper than " + limits.maxArchiveDepth() + " levels"));
+            out.failure(
+                Failure.ofUri(
+                    memberUri,
+                    Stage.READ,
+                    FailureClass.REJECTED,
+                    "archive nested deeper than " + limits.maxArchiveDepth() + " levels"));
           } else {
             expandArchive(memberUri, zip, depth + 1, budget, out);
           }
@@ -153,8 +173,12 @@ final class SourceReader {
         } catch (LimitExceededException e) {
           // Reading on would inflate the bomb to skip it: the rest of the archive is abandoned.
           out.failure(Failure.ofUri(memberUri, Stage.READ, FailureClass.REJECTED, e.getMessage()));
-          out.failure(Failure.ofUri(archiveUri, Stage.READ, FailureClass.REJECTED,
-              "archive abandoned at member " + memberUri + ": " + e.getMessage()));
+          out.failure(
+              Failure.ofUri(
+                  archiveUri,
+                  Stage.READ,
+                  FailureClass.REJECTED,
+                  "archive abandoned at member " + memberUri + ": " + e.getMessage()));
           return;
         }
       }
@@ -163,29 +187,43 @@ final class SourceReader {
           e.getFeature() == UnsupportedZipFeatureException.Feature.ENCRYPTION
               ? FailureClass.ENCRYPTED
               : FailureClass.CORRUPT;
-      out.failure(Failure.ofUri(archiveUri, Stage.READ, failureClass,
-          "archive unreadable after " + members + " members: " + e.getMessage()));
+      out.failure(
+          Failure.ofUri(
+              archiveUri,
+              Stage.READ,
+              failureClass,
+              "archive unreadable after " + members + " members: " + e.getMessage()));
       return;
     } catch (SourceStream.SourceIoException e) {
       throw e;
     } catch (IOException e) {
       // Whatever else the ZIP reader throws is about the archive's bytes, not their transport.
-      out.failure(Failure.ofUri(archiveUri, Stage.READ, FailureClass.CORRUPT,
-          "archive damaged or truncated after " + members + " members: " + e.getMessage()));
+      out.failure(
+          Failure.ofUri(
+              archiveUri,
+              Stage.READ,
+              FailureClass.CORRUPT,
+              "archive damaged or truncated after " + members + " members: " + e.getMessage()));
       return;
     }
     if (members == 0) {
-      out.failure(Failure.ofUri(archiveUri, Stage.READ, FailureClass.NO_TEXT,
-          "archive has no members"));
+      out.failure(
+          Failure.ofUri(archiveUri, Stage.READ, FailureClass.NO_TEXT, "archive has no members"));
     }
   }
 
   private static Failure unreadableMember(String memberUri, ZipArchiveEntry entry) {
     if (entry.getGeneralPurposeBit().usesEncryption()) {
-      return Failure.ofUri(memberUri, Stage.READ, FailureClass.ENCRYPTED,
+      return Failure.ofUri(
+          memberUri,
+          Stage.READ,
+          FailureClass.ENCRYPTED,
           "member is encrypted; sluice does not take archive passwords");
     }
-    return Failure.ofUri(memberUri, Stage.READ, FailureClass.CORRUPT,
+    return Failure.ofUri(
+        memberUri,
+        Stage.READ,
+        FailureClass.CORRUPT,
         "member uses an unsupported compression method (" + entry.getMethod() + ")");
   }
 
@@ -205,11 +243,15 @@ final class SourceReader {
           "archive inflates past " + limits.maxArchiveBytes() + " bytes in total");
     }
     long compressed = Math.max(1, zip.getCompressedCount());
-    if (total > ReadLimits.RATIO_GRACE_BYTES
-        && total > compressed * limits.maxCompressionRatio()) {
+    if (total > ReadLimits.RATIO_GRACE_BYTES && total > compressed * limits.maxCompressionRatio()) {
       throw new LimitExceededException(
-          "decompression bomb: " + total + " bytes inflated from " + compressed
-              + " compressed, above the ratio limit of " + limits.maxCompressionRatio() + ":1");
+          "decompression bomb: "
+              + total
+              + " bytes inflated from "
+              + compressed
+              + " compressed, above the ratio limit of "
+              + limits.maxCompressionRatio()
+              + ":1");
     }
   }
 

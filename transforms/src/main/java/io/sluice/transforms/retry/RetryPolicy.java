@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * How sluice tries again after a transient failure, everywhere it does (reading a source, a
  * PostgreSQL transaction, an ArangoDB request): exponential backoff with jitter through Beam's
- * {@link FluentBackoff}, from {@code initialBackoff} growing to {@code maxBackoff}, at most
- * {@code maxRetries} times. Each retry is logged at WARN with the attempt, the delay and the cause
- * (the cause's message only: the messages of JDBC and HTTP clients name hosts, never passwords).
+ * {@link FluentBackoff}, from {@code initialBackoff} growing to {@code maxBackoff}, at most {@code
+ * maxRetries} times. Each retry is logged at WARN with the attempt, the delay and the cause (the
+ * cause's message only: the messages of JDBC and HTTP clients name hosts, never passwords).
  */
 public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxBackoff)
     implements Serializable {
@@ -51,8 +51,13 @@ public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxB
    * Runs {@code attempt} until it succeeds, fails with an {@code E} that {@code isTransient} does
    * not accept, or the retries are spent; then its last failure surfaces.
    */
-  public <T, E extends Exception> T call(String what, Attempt<T, E> attempt, Class<E> failure,
-      Predicate<? super E> isTransient, Counter retried) throws E, InterruptedException {
+  public <T, E extends Exception> T call(
+      String what,
+      Attempt<T, E> attempt,
+      Class<E> failure,
+      Predicate<? super E> isTransient,
+      Counter retried)
+      throws E, InterruptedException {
     Attempts attempts = attempts(what, retried);
     while (true) {
       try {
@@ -85,11 +90,12 @@ public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxB
     private Attempts(String what, Counter retried) {
       this.what = what;
       this.retried = retried;
-      this.backoff = FluentBackoff.DEFAULT
-          .withMaxRetries(maxRetries)
-          .withInitialBackoff(org.joda.time.Duration.millis(initialBackoff.toMillis()))
-          .withMaxBackoff(org.joda.time.Duration.millis(maxBackoff.toMillis()))
-          .backoff();
+      this.backoff =
+          FluentBackoff.DEFAULT
+              .withMaxRetries(maxRetries)
+              .withInitialBackoff(org.joda.time.Duration.millis(initialBackoff.toMillis()))
+              .withMaxBackoff(org.joda.time.Duration.millis(maxBackoff.toMillis()))
+              .backoff();
     }
 
     /** Waits before the next attempt after {@code cause}; false when the budget is spent. */
@@ -104,8 +110,13 @@ public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxB
         LOG.warn("{}: giving up after {} attempts: {}", what, attempt, cause);
         return false;
       }
-      LOG.warn("{}: attempt {} of {} failed, retrying in {} ms: {}", what, attempt,
-          maxRetries + 1, delay, cause);
+      LOG.warn(
+          "{}: attempt {} of {} failed, retrying in {} ms: {}",
+          what,
+          attempt,
+          maxRetries + 1,
+          delay,
+          cause);
       retried.inc();
       attempt++;
       Sleeper.DEFAULT.sleep(delay);

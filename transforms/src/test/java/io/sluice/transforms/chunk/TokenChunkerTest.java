@@ -41,8 +41,10 @@ public class TokenChunkerTest {
       assertThat(chunk.text().contains(TokenChunker.PAGE_SEPARATOR), equalTo(false));
       String expectedWord = chunk.page() == 1 ? "lock" : chunk.page() == 2 ? "weir" : "gate";
       assertThat(chunk.text().startsWith(expectedWord), equalTo(true));
-      assertThat(chunk.chunkId(), equalTo(
-          Keys.chunkId(DOC, chunk.page(), chunk.charStart(), chunk.charEnd(), chunk.text())));
+      assertThat(
+          chunk.chunkId(),
+          equalTo(
+              Keys.chunkId(DOC, chunk.page(), chunk.charStart(), chunk.charEnd(), chunk.text())));
     }
     assertThat(chunks.stream().filter(c -> c.page() == 3).count(), equalTo(0L));
     assertThat(chunks.get(chunks.size() - 1).page(), equalTo(4));
@@ -50,15 +52,18 @@ public class TokenChunkerTest {
 
   @Test
   public void consecutiveChunksOverlapAndCutBetweenWords() {
-    List<Chunk> chunks = new TokenChunker(new ChunkingSettings(MODEL, 50, 12, false))
-        .chunk(DOC, List.of(words("sluice", 400)));
+    List<Chunk> chunks =
+        new TokenChunker(new ChunkingSettings(MODEL, 50, 12, false))
+            .chunk(DOC, List.of(words("sluice", 400)));
     assertThat(chunks.size(), greaterThan(3));
     for (int i = 1; i < chunks.size(); i++) {
       Chunk previous = chunks.get(i - 1);
       Chunk current = chunks.get(i);
       assertThat(current.charStart(), greaterThan(previous.charStart()));
-      assertThat("chunk " + i + " overlaps the one before",
-          current.charStart() < previous.charEnd(), equalTo(true));
+      assertThat(
+          "chunk " + i + " overlaps the one before",
+          current.charStart() < previous.charEnd(),
+          equalTo(true));
       assertThat(current.text(), startsWith("sluice"));
     }
   }
@@ -66,10 +71,10 @@ public class TokenChunkerTest {
   @Test
   public void acrossPagesLetsAChunkSpanAPageBoundary() {
     List<String> pages = List.of("short first page", "short second page");
-    List<Chunk> perPage = new TokenChunker(new ChunkingSettings(MODEL, 100, 0, false))
-        .chunk(DOC, pages);
-    List<Chunk> across = new TokenChunker(new ChunkingSettings(MODEL, 100, 0, true))
-        .chunk(DOC, pages);
+    List<Chunk> perPage =
+        new TokenChunker(new ChunkingSettings(MODEL, 100, 0, false)).chunk(DOC, pages);
+    List<Chunk> across =
+        new TokenChunker(new ChunkingSettings(MODEL, 100, 0, true)).chunk(DOC, pages);
     assertThat(perPage.size(), equalTo(2));
     assertThat(across.size(), equalTo(1));
     assertThat(across.get(0).text(), equalTo("short first page\fshort second page"));
@@ -78,8 +83,8 @@ public class TokenChunkerTest {
   @Test
   public void offsetsAreUtf16EvenAfterCharactersOutsideTheBasicPlane() {
     String text = "emoji \ud83d\ude00 then words 日本語 after";
-    List<Chunk> chunks = new TokenChunker(new ChunkingSettings(MODEL, 3, 0, false))
-        .chunk(DOC, List.of(text));
+    List<Chunk> chunks =
+        new TokenChunker(new ChunkingSettings(MODEL, 3, 0, false)).chunk(DOC, List.of(text));
     for (Chunk chunk : chunks) {
       assertThat(text.substring(chunk.charStart(), chunk.charEnd()), equalTo(chunk.text()));
     }
@@ -90,7 +95,8 @@ public class TokenChunkerTest {
   public void theSameTextAlwaysGivesTheSameChunks() {
     List<String> pages = List.of(words("pound", 500));
     ChunkingSettings settings = ChunkingSettings.defaults(MODEL);
-    assertThat(new TokenChunker(settings).chunk(DOC, pages),
+    assertThat(
+        new TokenChunker(settings).chunk(DOC, pages),
         equalTo(new TokenChunker(settings).chunk(DOC, pages)));
   }
 

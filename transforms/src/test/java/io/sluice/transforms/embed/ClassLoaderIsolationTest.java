@@ -13,9 +13,9 @@ import org.junit.Before;
 import org.junit.Test;
 
 /**
- * The model in several class loaders of one JVM, as a Flink TaskManager runs one job after
- * another, and a restarted job, each in a user class loader of its own: every loader loads the
- * native tokenizer and ONNX Runtime and embeds bit for bit as this one does.
+ * The model in several class loaders of one JVM, as a Flink TaskManager runs one job after another,
+ * and a restarted job, each in a user class loader of its own: every loader loads the native
+ * tokenizer and ONNX Runtime and embeds bit for bit as this one does.
  */
 public class ClassLoaderIsolationTest {
   private static final String TEXT = "The lock keeper opens the sluice gate to fill the chamber.";
@@ -34,8 +34,10 @@ public class ClassLoaderIsolationTest {
 
   /** A loader that sees the test classpath and shares nothing with this one but the JDK. */
   private static URLClassLoader isolatedLoader() {
-    URL[] urls = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .map(ClassLoaderIsolationTest::url).toArray(URL[]::new);
+    URL[] urls =
+        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .map(ClassLoaderIsolationTest::url)
+            .toArray(URL[]::new);
     return new URLClassLoader("isolated", urls, ClassLoader.getPlatformClassLoader());
   }
 

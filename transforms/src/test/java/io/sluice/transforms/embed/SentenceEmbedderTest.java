@@ -75,8 +75,8 @@ public class SentenceEmbedderTest {
   }
 
   /**
-   * A runner tears a cancelled task's DoFns down while the model still embeds its last texts:
-   * the release waits for them instead of freeing the model under them, which crashed the JVM.
+   * A runner tears a cancelled task's DoFns down while the model still embeds its last texts: the
+   * release waits for them instead of freeing the model under them, which crashed the JVM.
    */
   @Test
   public void releasingTheModelWhileItEmbedsWaitsForTheInferences() throws Exception {

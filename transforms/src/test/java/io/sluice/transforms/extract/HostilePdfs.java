@@ -31,7 +31,9 @@ public final class HostilePdfs {
       }
       deflate.write(") Tj ET".getBytes(StandardCharsets.US_ASCII));
     }
-    return onePage("/Font << /F1 5 0 R >>", compressed.toByteArray(),
+    return onePage(
+        "/Font << /F1 5 0 R >>",
+        compressed.toByteArray(),
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
   }
 
@@ -49,36 +51,46 @@ public final class HostilePdfs {
         deflate.write(zeros, 0, (int) Math.min(BLOCK, total - written));
       }
     }
-    String content = "q 500 0 0 500 50 200 cm /Im1 Do Q BT /F1 12 Tf 72 720 Td (" + text
-        + ") Tj ET";
+    String content =
+        "q 500 0 0 500 50 200 cm /Im1 Do Q BT /F1 12 Tf 72 720 Td (" + text + ") Tj ET";
     ByteArrayOutputStream compressedContent = new ByteArrayOutputStream();
     try (DeflaterOutputStream deflate = new DeflaterOutputStream(compressedContent)) {
       deflate.write(content.getBytes(StandardCharsets.US_ASCII));
     }
-    return onePage("/Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >>",
+    return onePage(
+        "/Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >>",
         compressedContent.toByteArray(),
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        streamObject("/Type /XObject /Subtype /Image /Width " + side + " /Height " + side
-            + " /ColorSpace /DeviceRGB /BitsPerComponent 8", pixels.toByteArray()));
+        streamObject(
+            "/Type /XObject /Subtype /Image /Width "
+                + side
+                + " /Height "
+                + side
+                + " /ColorSpace /DeviceRGB /BitsPerComponent 8",
+            pixels.toByteArray()));
   }
 
   /** Catalog 1, pages 2, page 3, content 4, then {@code more} objects numbered from 5. */
   private static byte[] onePage(String resources, byte[] flateContent, Object... more)
       throws IOException {
-    List<Object> objects = new ArrayList<>(List.of(
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << " + resources
-            + " >> /Contents 4 0 R >>",
-        streamObject("", flateContent)));
+    List<Object> objects =
+        new ArrayList<>(
+            List.of(
+                "<< /Type /Catalog /Pages 2 0 R >>",
+                "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << "
+                    + resources
+                    + " >> /Contents 4 0 R >>",
+                streamObject("", flateContent)));
     objects.addAll(List.of(more));
     return document(objects);
   }
 
   private static byte[] streamObject(String dictionary, byte[] flateData) {
     ByteArrayOutputStream object = new ByteArrayOutputStream();
-    object.writeBytes(("<< " + dictionary + " /Filter /FlateDecode /Length " + flateData.length
-        + " >>\nstream\n").getBytes(StandardCharsets.US_ASCII));
+    object.writeBytes(
+        ("<< " + dictionary + " /Filter /FlateDecode /Length " + flateData.length + " >>\nstream\n")
+            .getBytes(StandardCharsets.US_ASCII));
     object.writeBytes(flateData);
     object.writeBytes("\nendstream".getBytes(StandardCharsets.US_ASCII));
     return object.toByteArray();
@@ -91,8 +103,8 @@ public final class HostilePdfs {
     for (int i = 0; i < objects.size(); i++) {
       offsets.add(pdf.size());
       Object body = objects.get(i);
-      byte[] bytes = body instanceof byte[] raw
-          ? raw : body.toString().getBytes(StandardCharsets.US_ASCII);
+      byte[] bytes =
+          body instanceof byte[] raw ? raw : body.toString().getBytes(StandardCharsets.US_ASCII);
       pdf.writeBytes(((i + 1) + " 0 obj\n").getBytes(StandardCharsets.US_ASCII));
       pdf.writeBytes(bytes);
       pdf.writeBytes("\nendobj\n".getBytes(StandardCharsets.US_ASCII));
@@ -101,8 +113,12 @@ public final class HostilePdfs {
     StringBuilder table = new StringBuilder("xref\n0 " + (objects.size() + 1) + "\n");
     table.append("0000000000 65535 f \n");
     offsets.forEach(offset -> table.append(String.format("%010d 00000 n \n", offset)));
-    table.append("trailer\n<< /Size ").append(objects.size() + 1)
-        .append(" /Root 1 0 R >>\nstartxref\n").append(xref).append("\n%%EOF\n");
+    table
+        .append("trailer\n<< /Size ")
+        .append(objects.size() + 1)
+        .append(" /Root 1 0 R >>\nstartxref\n")
+        .append(xref)
+        .append("\n%%EOF\n");
     pdf.writeBytes(table.toString().getBytes(StandardCharsets.US_ASCII));
     return pdf.toByteArray();
   }

@@ -65,7 +65,8 @@ public class ParserIsolationTest {
 
   private static long parserThreads() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(thread -> thread.getName().startsWith("sluice-parser")).count();
+        .filter(thread -> thread.getName().startsWith("sluice-parser"))
+        .count();
   }
 
   @Test(timeout = 120_000)
@@ -78,23 +79,52 @@ public class ParserIsolationTest {
     documents.add(sample("multilingual.pdf"));
     // A replacement parser process starts within the timeout of the document it takes next: on a
     // busy two-core machine a JVM start takes more than two seconds.
-    ExtractionSettings settings = ExtractionSettings.defaults()
-        .withTimeout(Duration.ofSeconds(5)).withParserProcesses(2).withParserHeapMb(128);
+    ExtractionSettings settings =
+        ExtractionSettings.defaults()
+            .withTimeout(Duration.ofSeconds(5))
+            .withParserProcesses(2)
+            .withParserHeapMb(128);
 
     WithFailures.Result<PCollection<DocumentRecord>, io.sluice.transforms.model.Failure> result =
-        pipeline.apply(Create.of(documents))
-            .apply(ExtractText.create().withSettings(settings)
-                .withParserMainClass(StallingWorker.class));
+        pipeline
+            .apply(Create.of(documents))
+            .apply(
+                ExtractText.create()
+                    .withSettings(settings)
+                    .withParserMainClass(StallingWorker.class));
 
-    PAssert.that(result.output().apply("Extracted", MapElements.into(TypeDescriptors.strings())
-            .via(record -> record.source().uri() + " " + record.pageTexts().size())))
+    PAssert.that(
+            result
+                .output()
+                .apply(
+                    "Extracted",
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(record -> record.source().uri() + " " + record.pageTexts().size())))
         .containsInAnyOrder("file:///handbook.pdf 6", "file:///multilingual.pdf 3");
-    PAssert.that(result.failures().apply("Failures", MapElements.into(TypeDescriptors.strings())
-            .via(failure -> failure.sourceUri() + " " + failure.failureClass() + " "
-                + failure.retryable() + " " + failure.message())))
-        .containsInAnyOrder(List.of(0, 1, 2, 3).stream().map(i -> "file:///stall-" + i
-            + ".pdf TIMEOUT true extraction took longer than 5 s; the parser was stopped and"
-            + " the document abandoned").toList());
+    PAssert.that(
+            result
+                .failures()
+                .apply(
+                    "Failures",
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(
+                            failure ->
+                                failure.sourceUri()
+                                    + " "
+                                    + failure.failureClass()
+                                    + " "
+                                    + failure.retryable()
+                                    + " "
+                                    + failure.message())))
+        .containsInAnyOrder(
+            List.of(0, 1, 2, 3).stream()
+                .map(
+                    i ->
+                        "file:///stall-"
+                            + i
+                            + ".pdf TIMEOUT true extraction took longer than 5 s; the parser was stopped and"
+                            + " the document abandoned")
+                .toList());
     pipeline.run().waitUntilFinish();
 
     awaitNoChildren();
@@ -102,20 +132,23 @@ public class ParserIsolationTest {
   }
 
   @Test(timeout = 120_000)
-  public void aDocumentExhaustingTheParserHeapIsTooLargeAndTheNextIsExtracted()
-      throws Exception {
+  public void aDocumentExhaustingTheParserHeapIsTooLargeAndTheNextIsExtracted() throws Exception {
     ExtractionSettings settings =
         ExtractionSettings.defaults().withParserHeapMb(64).withParserProcesses(1);
     ParserPool pool = ParserPool.acquire(settings, ExtractionWorker.class);
     try {
-      ExtractionException refused = assertThrows(ExtractionException.class,
-          () -> pool.extract(document("giant.pdf", HostilePdfs.giantString(256L << 20))));
+      ExtractionException refused =
+          assertThrows(
+              ExtractionException.class,
+              () -> pool.extract(document("giant.pdf", HostilePdfs.giantString(256L << 20))));
       assertThat(refused.failureClass(), is(FailureClass.TOO_LARGE));
       assertThat(refused.getMessage(), containsString("more than 64 MiB"));
 
       DocumentRecord images =
           pool.extract(document("image-bomb.pdf", HostilePdfs.imageBomb(16_000, "Sluice gate")));
-      assertThat("an image is never decoded for its text", images.pageTexts(),
+      assertThat(
+          "an image is never decoded for its text",
+          images.pageTexts(),
           equalTo(List.of("Sluice gate\n")));
       assertThat(pool.extract(sample("handbook.pdf")).pageTexts().size(), is(6));
       assertThat(liveChildProcesses(), lessThanOrEqualTo(1L));
@@ -127,8 +160,10 @@ public class ParserIsolationTest {
 
   @Test
   public void settingsRefuseAHeapTooSmallToParse() {
-    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-        () -> ExtractionSettings.defaults().withParserHeapMb(8));
+    IllegalArgumentException refused =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ExtractionSettings.defaults().withParserHeapMb(8));
     assertThat(refused.getMessage(), containsString("at least 32"));
     assertThat(ProcessHandle.current().children().toList(), is(empty()));
   }

@@ -39,7 +39,8 @@ public class PdfTextExtractorTest {
   }
 
   private static SourceDocument document(String name, byte[] bytes) {
-    return new SourceDocument(new Source("file:///" + name, Keys.docId(bytes), bytes.length), bytes);
+    return new SourceDocument(
+        new Source("file:///" + name, Keys.docId(bytes), bytes.length), bytes);
   }
 
   private static SourceDocument sample(String name) throws IOException {
@@ -71,8 +72,9 @@ public class PdfTextExtractorTest {
   @Test
   public void pagesWithoutContentKeepTheirPlace() throws Exception {
     byte[] withBlank;
-    try (PDDocument document = Loader.loadPDF(
-        SampleCorpus.textPdf("Gap", List.of("First page text.", "Third page text.")))) {
+    try (PDDocument document =
+        Loader.loadPDF(
+            SampleCorpus.textPdf("Gap", List.of("First page text.", "Third page text.")))) {
       document.getPages().insertAfter(new PDPage(), document.getPage(0));
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       document.save(out);
@@ -97,7 +99,8 @@ public class PdfTextExtractorTest {
     assertThat(failureOf(sample("broken.pdf")), equalTo(FailureClass.CORRUPT));
     assertThat(failureOf(sample("not-a-pdf.pdf")), equalTo(FailureClass.NOT_PDF));
     assertThat(failureOf(document("empty.pdf", new byte[0])), equalTo(FailureClass.NOT_PDF));
-    assertThat(failureOf(document("header.pdf", "%PDF-1.4\nhello\n%%EOF\n".getBytes())),
+    assertThat(
+        failureOf(document("header.pdf", "%PDF-1.4\nhello\n%%EOF\n".getBytes())),
         equalTo(FailureClass.NOT_PDF));
   }
 
@@ -110,16 +113,16 @@ public class PdfTextExtractorTest {
 
     PdfTextExtractor honouring =
         new PdfTextExtractor(ExtractionSettings.defaults().withHonourPermissions(true));
-    ExtractionException refused = assertThrows(ExtractionException.class,
-        () -> honouring.extract(sample("restricted.pdf")));
+    ExtractionException refused =
+        assertThrows(ExtractionException.class, () -> honouring.extract(sample("restricted.pdf")));
     assertThat(refused.failureClass(), equalTo(FailureClass.REJECTED));
   }
 
   @Test
   public void aDocumentWithMorePagesThanAllowedIsTooLarge() throws Exception {
     PdfTextExtractor small = new PdfTextExtractor(ExtractionSettings.defaults().withMaxPages(5));
-    ExtractionException tooLarge = assertThrows(ExtractionException.class,
-        () -> small.extract(sample("handbook.pdf")));
+    ExtractionException tooLarge =
+        assertThrows(ExtractionException.class, () -> small.extract(sample("handbook.pdf")));
     assertThat(tooLarge.failureClass(), equalTo(FailureClass.TOO_LARGE));
     assertThat(tooLarge.getMessage(), notNullValue());
   }

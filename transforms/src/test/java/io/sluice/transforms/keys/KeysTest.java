@@ -12,7 +12,8 @@ public class KeysTest {
   @Test
   public void docIdIsTheSha256OfTheBytes() {
     // The SHA-256 test vector of FIPS 180-2 for "abc".
-    assertThat(Keys.docId("abc".getBytes(StandardCharsets.US_ASCII)),
+    assertThat(
+        Keys.docId("abc".getBytes(StandardCharsets.US_ASCII)),
         equalTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
   }
 
@@ -21,8 +22,8 @@ public class KeysTest {
     String docId = Keys.docId(new byte[] {1, 2, 3});
     String expected = Keys.sha256Hex(docId + "|3|10|42|" + Keys.sha256Hex("some text"));
     assertThat(Keys.chunkId(docId, 3, 10, 42, "some text"), equalTo(expected));
-    assertThat(Keys.chunkIdOfTextHash(docId, 3, 10, 42, Keys.sha256Hex("some text")),
-        equalTo(expected));
+    assertThat(
+        Keys.chunkIdOfTextHash(docId, 3, 10, 42, Keys.sha256Hex("some text")), equalTo(expected));
   }
 
   @Test

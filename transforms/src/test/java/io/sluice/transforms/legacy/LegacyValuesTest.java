@@ -12,15 +12,15 @@ public class LegacyValuesTest {
 
   @Test
   public void readsIsoTimesInTheFormsTheOldToolWrote() throws Exception {
-    assertThat(LegacyValues.time("t", "2024-03-01T10:00:00+00:00"),
-        equalTo("2024-03-01T10:00:00Z"));
-    assertThat(LegacyValues.time("t", "2024-03-01T12:05:00.5+02:00"),
-        equalTo("2024-03-01T10:05:00.500Z"));
+    assertThat(
+        LegacyValues.time("t", "2024-03-01T10:00:00+00:00"), equalTo("2024-03-01T10:00:00Z"));
+    assertThat(
+        LegacyValues.time("t", "2024-03-01T12:05:00.5+02:00"), equalTo("2024-03-01T10:05:00.500Z"));
     assertThat(LegacyValues.time("t", "2024-03-01 10:00"), equalTo("2024-03-01T10:00:00Z"));
-    assertThat(LegacyValues.time("t", "2024-03-03T12:00:00.123456Z"),
+    assertThat(
+        LegacyValues.time("t", "2024-03-03T12:00:00.123456Z"),
         equalTo("2024-03-03T12:00:00.123456Z"));
-    assertThat(LegacyValues.time("t", "2024-03-01T10:00:00+0530"),
-        equalTo("2024-03-01T04:30:00Z"));
+    assertThat(LegacyValues.time("t", "2024-03-01T10:00:00+0530"), equalTo("2024-03-01T04:30:00Z"));
     assertThat(LegacyValues.time("t", "2024-03-01"), equalTo("2024-03-01T00:00:00Z"));
   }
 
@@ -33,8 +33,8 @@ public class LegacyValuesTest {
   @Test
   public void refusesTimesItCannotReadFaithfully() {
     UnmappableValueException words =
-        assertThrows(UnmappableValueException.class,
-            () -> LegacyValues.time("started_at", "yesterday"));
+        assertThrows(
+            UnmappableValueException.class, () -> LegacyValues.time("started_at", "yesterday"));
     assertThat(words.reason(), equalTo("started_at is not an ISO-8601 time"));
     assertThat(words.getMessage(), containsString("'yesterday'"));
     assertThrows(UnmappableValueException.class, () -> LegacyValues.time("t", "99999999999999"));
@@ -51,11 +51,13 @@ public class LegacyValuesTest {
 
   @Test
   public void canonicalisesJsonAndWrapsTextThatIsNotJson() {
-    assertThat(LegacyValues.json("{\"b\": 1.50, \"a\": [1e2, true]}"),
+    assertThat(
+        LegacyValues.json("{\"b\": 1.50, \"a\": [1e2, true]}"),
         equalTo("{\"a\":[100,true],\"b\":1.50}"));
     assertThat(LegacyValues.json("not json {"), equalTo("{\"value\":\"not json {\"}"));
     assertThat(LegacyValues.json(""), equalTo("{\"value\":\"\"}"));
-    assertThat(LegacyValues.json("{\"a\": 1} trailing"),
+    assertThat(
+        LegacyValues.json("{\"a\": 1} trailing"),
         equalTo("{\"value\":\"{\\\"a\\\": 1} trailing\"}"));
   }
 
@@ -71,7 +73,7 @@ public class LegacyValuesTest {
     assertThat(LegacyValues.integer("n", "42.0"), equalTo("42"));
     assertThrows(UnmappableValueException.class, () -> LegacyValues.integer("n", "4.2"));
     assertThrows(UnmappableValueException.class, () -> LegacyValues.integer("n", "many"));
-    assertThrows(UnmappableValueException.class,
-        () -> LegacyValues.integer("n", "99999999999999999999"));
+    assertThrows(
+        UnmappableValueException.class, () -> LegacyValues.integer("n", "99999999999999999999"));
   }
 }

@@ -13,12 +13,12 @@ public class EntryNamesTest {
   public void refusesTraversalAbsoluteAndBackslashNames() {
     assertThat(EntryNames.whyUnsafe("../../evil.pdf"), equalTo(Optional.of("path traversal (..)")));
     assertThat(EntryNames.whyUnsafe("/tmp/evil.pdf"), equalTo(Optional.of("absolute path")));
-    assertThat(EntryNames.whyUnsafe("safe/..\\..\\evil.pdf"),
-        equalTo(Optional.of("path traversal (..)")));
+    assertThat(
+        EntryNames.whyUnsafe("safe/..\\..\\evil.pdf"), equalTo(Optional.of("path traversal (..)")));
     assertThat(EntryNames.whyUnsafe("\\windows\\evil.pdf"), equalTo(Optional.of("absolute path")));
     assertThat(EntryNames.whyUnsafe("C:/evil.pdf"), equalTo(Optional.of("drive-letter path")));
-    assertThat(EntryNames.whyUnsafe("a\u0000b.pdf"),
-        equalTo(Optional.of("control character in name")));
+    assertThat(
+        EntryNames.whyUnsafe("a\u0000b.pdf"), equalTo(Optional.of("control character in name")));
   }
 
   @Test

@@ -62,8 +62,8 @@ public class SourceReaderTest {
 
   private static Collected read(String uri, byte[] bytes, ReadLimits limits) {
     Collected collected = new Collected();
-    new SourceReader(limits).read(uri, bytes.length, () -> new ByteArrayInputStream(bytes),
-        collected);
+    new SourceReader(limits)
+        .read(uri, bytes.length, () -> new ByteArrayInputStream(bytes), collected);
     return collected;
   }
 
@@ -84,8 +84,10 @@ public class SourceReaderTest {
     byte[] inner = SampleCorpus.zip(Map.of("deep.pdf", otherPdf));
     byte[] archive = SampleCorpus.zip(Map.of("dir/a.pdf", pdf, "dir/inner.zip", inner));
     Collected read = read("file:///in/a.zip", archive);
-    assertThat(read.uris(), containsInAnyOrder(
-        "file:///in/a.zip!/dir/a.pdf", "file:///in/a.zip!/dir/inner.zip!/deep.pdf"));
+    assertThat(
+        read.uris(),
+        containsInAnyOrder(
+            "file:///in/a.zip!/dir/a.pdf", "file:///in/a.zip!/dir/inner.zip!/deep.pdf"));
     assertThat(read.failures, is(empty()));
   }
 
@@ -95,8 +97,9 @@ public class SourceReaderTest {
     byte[] level1 = SampleCorpus.zip(Map.of("l1.pdf", pdf, "level2.zip", level2));
     byte[] outer = SampleCorpus.zip(Map.of("l0.pdf", pdf, "level1.zip", level1));
     Collected read = read("file:///in/o.zip", outer, ReadLimits.defaults().withMaxArchiveDepth(2));
-    assertThat(read.uris(), containsInAnyOrder(
-        "file:///in/o.zip!/l0.pdf", "file:///in/o.zip!/level1.zip!/l1.pdf"));
+    assertThat(
+        read.uris(),
+        containsInAnyOrder("file:///in/o.zip!/l0.pdf", "file:///in/o.zip!/level1.zip!/l1.pdf"));
     assertThat(read.classes(), contains(FailureClass.REJECTED));
     assertThat(read.failures.get(0).message(), containsString("nested deeper than 2"));
   }
@@ -107,7 +110,8 @@ public class SourceReaderTest {
     assertThat(read.uris(), contains("file:///in/slip.zip!/safe/ok.pdf"));
     assertThat(read.failures.size(), equalTo(3));
     assertThat(read.classes(), everyItem(equalTo(FailureClass.REJECTED)));
-    assertThat(read.failures.stream().map(Failure::message).toList(),
+    assertThat(
+        read.failures.stream().map(Failure::message).toList(),
         everyItem(startsWith("unsafe member name")));
   }
 
@@ -124,8 +128,11 @@ public class SourceReaderTest {
   @Test
   public void anArchiveLargerThanItsBudgetStops() throws IOException {
     byte[] archive = SampleCorpus.zip(Map.of("a.pdf", pdf, "b.pdf", otherPdf));
-    Collected read = read("file:///in/a.zip", archive,
-        ReadLimits.defaults().withMaxArchiveBytes(pdf.length + 10));
+    Collected read =
+        read(
+            "file:///in/a.zip",
+            archive,
+            ReadLimits.defaults().withMaxArchiveBytes(pdf.length + 10));
     assertThat(read.documents.size(), lessThan(2));
     assertThat(read.classes(), hasItem(FailureClass.REJECTED));
   }
@@ -133,8 +140,8 @@ public class SourceReaderTest {
   @Test
   public void tooManyEntriesStopTheArchive() throws IOException {
     byte[] archive = SampleCorpus.zip(Map.of("a.pdf", pdf, "b.pdf", pdf, "c.pdf", pdf));
-    Collected read = read("file:///in/a.zip", archive,
-        ReadLimits.defaults().withMaxArchiveEntries(2));
+    Collected read =
+        read("file:///in/a.zip", archive, ReadLimits.defaults().withMaxArchiveEntries(2));
     assertThat(read.documents.size(), equalTo(2));
     assertThat(read.failures.get(0).message(), containsString("more than 2 entries"));
   }
@@ -149,8 +156,12 @@ public class SourceReaderTest {
   @Test
   public void repeatedMemberNamesAreAllKept() throws IOException {
     Collected read = read("file:///in/d.zip", ZipFixtures.duplicateNames(pdf, otherPdf));
-    assertThat(read.uris(), contains("file:///in/d.zip!/report.pdf",
-        "file:///in/d.zip!/report.pdf#2", "file:///in/d.zip!/REPORT.pdf"));
+    assertThat(
+        read.uris(),
+        contains(
+            "file:///in/d.zip!/report.pdf",
+            "file:///in/d.zip!/report.pdf#2",
+            "file:///in/d.zip!/REPORT.pdf"));
     assertThat(read.documents.get(1).source().docId(), equalTo(Keys.docId(otherPdf)));
   }
 
@@ -166,8 +177,8 @@ public class SourceReaderTest {
 
   @Test
   public void aFileAboveTheSizeLimitIsTooLargeUnread() {
-    Collected read = read("file:///in/a.pdf", pdf,
-        ReadLimits.defaults().withMaxDocumentBytes(pdf.length - 1));
+    Collected read =
+        read("file:///in/a.pdf", pdf, ReadLimits.defaults().withMaxDocumentBytes(pdf.length - 1));
     assertThat(read.classes(), contains(FailureClass.TOO_LARGE));
   }
 }

@@ -2,8 +2,11 @@ package io.sluice.bench;
 
 import io.sluice.sinks.postgres.ChunkCopyRows;
 import io.sluice.sinks.postgres.DatabaseConfig;
+import io.sluice.sinks.postgres.IndexVersions;
+import io.sluice.transforms.keys.IndexVersion;
 import io.sluice.transforms.model.DocumentRecord;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -11,19 +14,24 @@ import java.util.List;
 /**
  * PostgreSQL's write limits for sluice's rows (the chunk rows and vector rows of the documents),
  * each measured with one binary COPY per table: into unlogged scratch tables without keys or
- * indexes (the raw limit), and into logged copies of sluice's tables with their keys, indexes and
- * checks (what durability and lookups cost before sluice adds anything). Each is measured warm: the
- * rows are encoded and copied once, the tables emptied, and the second copy is timed.
+ * indexes (the raw limit), into logged copies of sluice's tables with their keys, indexes and
+ * checks (what durability and lookups cost before sluice adds anything), and into sluice's own
+ * tables, whose foreign keys check each row's document, chunk and index version. Each is measured
+ * warm: the rows are encoded and copied once, the tables emptied, and the second copy is timed.
  */
 final class CopyBinary {
-  /** The two limits, in rows per second, chunks and vectors together. */
-  record Limits(Rate raw, Rate durable) {}
+  /**
+   * The three limits, in rows per second, chunks and vectors together: unlogged without keys,
+   * logged with keys and indexes, and into sluice's own tables, foreign keys included.
+   */
+  record Limits(Rate raw, Rate durable, Rate own) {}
 
   private CopyBinary() {}
 
   static Limits measure(
-      DatabaseConfig migratedDatabase, List<DocumentRecord> documents, String indexVersion)
+      DatabaseConfig migratedDatabase, List<DocumentRecord> documents, IndexVersion version)
       throws SQLException {
+    String indexVersion = version.id();
     try (Connection connection = migratedDatabase.connect();
         Statement statement = connection.createStatement()) {
       statement.execute(
@@ -37,9 +45,23 @@ final class CopyBinary {
               dimension integer, embedding real[], run_id text)""");
       statement.execute("CREATE TABLE durable_chunks (LIKE indexing.chunks INCLUDING ALL)");
       statement.execute("CREATE TABLE durable_vectors (LIKE indexing.vectors INCLUDING ALL)");
-      return new Limits(
-          copy(connection, documents, indexVersion, "raw_"),
-          copy(connection, documents, indexVersion, "durable_"));
+      Rate raw = copy(connection, documents, indexVersion, "raw_");
+      Rate durable = copy(connection, documents, indexVersion, "durable_");
+      // sluice's own tables check every chunk's document and every vector's chunk and index
+      // version (foreign keys): the documents and the version are there first, as for the sink.
+      IndexVersions.register(connection, version);
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO ingestion.documents (doc_id, size_bytes, status, first_run_id, run_id)"
+                  + " VALUES (?, ?, 'ok', 'bench', 'bench') ON CONFLICT DO NOTHING")) {
+        for (DocumentRecord document : documents) {
+          insert.setString(1, document.source().docId());
+          insert.setLong(2, document.source().sizeBytes());
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+      return new Limits(raw, durable, copy(connection, documents, indexVersion, "indexing."));
     }
   }
 
@@ -51,7 +73,7 @@ final class CopyBinary {
       throws SQLException {
     timedCopy(connection, documents, indexVersion, tablePrefix);
     try (Statement statement = connection.createStatement()) {
-      statement.execute("TRUNCATE " + tablePrefix + "chunks, " + tablePrefix + "vectors");
+      statement.execute("TRUNCATE " + tablePrefix + "vectors, " + tablePrefix + "chunks");
     }
     return timedCopy(connection, documents, indexVersion, tablePrefix);
   }

@@ -1,6 +1,7 @@
 package io.sluice.sinks.arango;
 
 import com.arangodb.ArangoCursor;
+import com.arangodb.ArangoDB;
 import com.arangodb.ArangoDBException;
 import com.arangodb.ArangoDatabase;
 import com.arangodb.entity.DocumentCreateEntity;
@@ -9,6 +10,7 @@ import com.arangodb.entity.MultiDocumentEntity;
 import com.arangodb.model.DocumentCreateOptions;
 import com.arangodb.model.OverwriteMode;
 import io.sluice.sinks.core.BatchWriter;
+import io.sluice.sinks.core.SharedClients;
 import io.sluice.transforms.model.DocumentRecord;
 import io.sluice.transforms.model.Failure;
 import io.sluice.transforms.model.FailureClass;
@@ -60,7 +62,7 @@ final class ArangoBatchWriter implements BatchWriter<DocumentRecord> {
       Metrics.counter(ArangoWrite.class, "replaced_documents_removed");
   private final Counter staleLeft = Metrics.counter(ArangoWrite.class, "stale_documents_left");
 
-  private final ArangoClients.Lease client;
+  private final SharedClients<ArangoConfig, ArangoDB>.Lease client;
   private final ArangoDatabase database;
   private final String indexVersion;
   private final String model;

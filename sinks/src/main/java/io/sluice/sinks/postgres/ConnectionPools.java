@@ -2,10 +2,9 @@ package io.sluice.sinks.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.sluice.sinks.core.SharedClients;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * One HikariCP pool per database and class loader, shared by every DoFn that talks to that database
@@ -19,60 +18,38 @@ import java.util.Map;
  * short connections as {@code sluice-cli}.
  */
 final class ConnectionPools {
-  private static final Map<DatabaseConfig, Shared> POOLS = new HashMap<>();
+  private static final SharedClients<DatabaseConfig, HikariDataSource> POOLS =
+      new SharedClients<>(ConnectionPools::open, ConnectionPools::close);
 
   private ConnectionPools() {}
 
-  /** A pool and how many leases hold it. */
-  private static final class Shared {
-    final HikariDataSource pool;
-    int leases;
-
-    Shared(HikariDataSource pool) {
-      this.pool = pool;
-    }
-  }
-
   /** A DoFn's hold on its database's pool. */
   static final class Lease implements AutoCloseable {
-    private final DatabaseConfig database;
-    private final HikariDataSource pool;
-    private boolean closed;
+    private final SharedClients<DatabaseConfig, HikariDataSource>.Lease pool;
 
-    private Lease(DatabaseConfig database, HikariDataSource pool) {
-      this.database = database;
+    private Lease(SharedClients<DatabaseConfig, HikariDataSource>.Lease pool) {
       this.pool = pool;
     }
 
     /** A connection from the pool, in auto-commit off; closing it gives it back. */
     Connection connection() throws SQLException {
-      Connection connection = pool.getConnection();
+      Connection connection = pool.client().getConnection();
       connection.setAutoCommit(false);
       return connection;
     }
 
     @Override
     public void close() {
-      if (!closed) {
-        closed = true;
-        release(database);
-      }
+      pool.close();
     }
   }
 
-  static synchronized Lease lease(DatabaseConfig database) {
-    Shared shared = POOLS.computeIfAbsent(database, d -> new Shared(open(d)));
-    shared.leases++;
-    return new Lease(database, shared.pool);
+  static Lease lease(DatabaseConfig database) {
+    return new Lease(POOLS.lease(database));
   }
 
-  private static synchronized void release(DatabaseConfig database) {
-    Shared shared = POOLS.get(database);
-    if (shared == null || --shared.leases > 0) {
-      return;
-    }
-    POOLS.remove(database);
-    shared.pool.close();
+  private static void close(HikariDataSource pool) {
+    pool.close();
     boolean jobClassLoader =
         ConnectionPools.class.getClassLoader() != ClassLoader.getSystemClassLoader();
     if (POOLS.isEmpty() && jobClassLoader && org.postgresql.Driver.isRegistered()) {

@@ -64,6 +64,9 @@ final class ParserProcess implements AutoCloseable {
                 "-XX:+UseSerialGC",
                 "-Xshare:auto",
                 "-Djava.awt.headless=true",
+                // The job jar carries no log backend: PDFBox's complaints about a damaged file
+                // are dropped (extraction reports the damage), without SLF4J saying so first.
+                "-Dslf4j.internal.verbosity=ERROR",
                 // PDFBox keeps parsed objects beyond its memory budget in temporary files: here,
                 // where
                 // they are deleted with the process whatever way it ends.

@@ -68,18 +68,12 @@ final class DocumentWrites {
    * stage and dead letter already say what became of it.
    */
   void recordSightings(Connection connection, List<Source> sources) throws SQLException {
-    Set<String> stored = new HashSet<>();
-    try (PreparedStatement lock =
-        connection.prepareStatement(
-            "SELECT doc_id FROM"
-                + " ingestion.documents WHERE doc_id = ANY (?) ORDER BY doc_id FOR SHARE")) {
-      lock.setArray(1, texts(connection, sources.stream().map(Source::docId).toList()));
-      try (ResultSet result = lock.executeQuery()) {
-        while (result.next()) {
-          stored.add(result.getString(1));
-        }
-      }
-    }
+    Set<String> stored =
+        docIdsAmong(
+            connection,
+            "SELECT doc_id FROM ingestion.documents WHERE doc_id = ANY (?)"
+                + " ORDER BY doc_id FOR SHARE",
+            sources.stream().map(Source::docId).toList());
     List<Source> pointing =
         sources.stream().filter(source -> stored.contains(source.docId())).toList();
     if (!pointing.isEmpty()) {
@@ -202,9 +196,12 @@ final class DocumentWrites {
     if (withChunks.isEmpty()) {
       return;
     }
+    // Which of the documents have any chunk stored (a vector cannot be, without its chunk).
     Set<String> stored =
-        docIdsWithChunks(
-            connection, withChunks.stream().map(document -> document.source().docId()).toList());
+        docIdsAmong(
+            connection,
+            "SELECT DISTINCT doc_id FROM indexing.chunks WHERE doc_id = ANY (?)",
+            withChunks.stream().map(document -> document.source().docId()).toList());
     ChunkCopyRows fresh = new ChunkCopyRows(run.runId(), run.indexVersionId());
     ChunkCopyRows again = new ChunkCopyRows(run.runId(), run.indexVersionId());
     for (DocumentRecord document : withChunks) {
@@ -240,21 +237,19 @@ final class DocumentWrites {
     }
   }
 
-  /** Which of the documents have any chunk stored (a vector cannot be, without its chunk). */
-  private static Set<String> docIdsWithChunks(Connection connection, List<String> docIds)
-      throws SQLException {
-    Set<String> stored = new HashSet<>();
-    try (PreparedStatement query =
-        connection.prepareStatement(
-            "SELECT DISTINCT doc_id FROM indexing.chunks WHERE doc_id = ANY (?)")) {
-      query.setArray(1, texts(connection, docIds));
-      try (ResultSet result = query.executeQuery()) {
+  /** The doc ids {@code query} answers, one a row, for the doc ids bound as its one array. */
+  private static Set<String> docIdsAmong(
+      Connection connection, String query, Collection<String> docIds) throws SQLException {
+    Set<String> found = new HashSet<>();
+    try (PreparedStatement statement = connection.prepareStatement(query)) {
+      statement.setArray(1, texts(connection, docIds));
+      try (ResultSet result = statement.executeQuery()) {
         while (result.next()) {
-          stored.add(result.getString(1));
+          found.add(result.getString(1));
         }
       }
     }
-    return stored;
+    return found;
   }
 
   private static Array texts(Connection connection, Collection<String> values) throws SQLException {

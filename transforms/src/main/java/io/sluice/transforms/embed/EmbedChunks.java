@@ -19,11 +19,11 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Fills every chunk's vector. By default the embedder is the in-process model, loaded once per
- * class loader ({@link SentenceEmbedder#acquire}), a document's chunks embedded in parallel on its
- * pool. A document the embedder throws on (a model failing on this input, a wrong number of
- * vectors) comes out as a failure of stage {@code embed} ({@code unexpected}, retried by later runs
- * and quarantined when it keeps failing); the others go on.
+ * Fills every chunk's vector with the embedder its factory opens; sluice's own is the in-process
+ * model, loaded once per class loader ({@link SentenceEmbedder#acquire}), a document's chunks
+ * embedded in parallel on its pool. A document the embedder throws on (a model failing on this
+ * input, a wrong number of vectors) comes out as a failure of stage {@code embed} ({@code
+ * unexpected}, retried by later runs and quarantined when it keeps failing); the others go on.
  */
 public final class EmbedChunks
     extends PTransform<
@@ -37,11 +37,7 @@ public final class EmbedChunks
     this.embedder = embedder;
   }
 
-  /** Embeds with the in-process model, on as many inference threads as there are cores. */
-  public static EmbedChunks with(ModelSpec model) {
-    return with(SentenceEmbedder.factory(model, Runtime.getRuntime().availableProcessors()));
-  }
-
+  /** Embeds with {@code embedder}; {@link SentenceEmbedder#factory} opens the in-process model. */
   public static EmbedChunks with(Embedder.Factory embedder) {
     if (embedder == null) {
       throw new IllegalArgumentException("embedder must not be null");

@@ -91,7 +91,7 @@ public final class Sluice {
         case "status":
           StatusOptions status = options(flags, StatusOptions.class);
           try (Store store = Store.open(status, log)) {
-            StatusCommand.print(new RunLedger(store.database()), status, out);
+            StatusCommand.print(new RunLedger(store.database()), store.database(), status, out);
           }
           return 0;
         default:

@@ -1,7 +1,9 @@
 package io.sluice.pipelines.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.sinks.postgres.RunLedger;
+import io.sluice.sinks.postgres.StoreIntegrity;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -16,7 +18,8 @@ final class StatusCommand {
 
   private StatusCommand() {}
 
-  static void print(RunLedger ledger, Sluice.StatusOptions options, PrintStream out)
+  static void print(
+      RunLedger ledger, DatabaseConfig database, Sluice.StatusOptions options, PrintStream out)
       throws Exception {
     String runId = options.getRun();
     if (runId != null) {
@@ -57,10 +60,24 @@ final class StatusCommand {
         ledgerState.stale(),
         staleAfter.toMinutes(),
         ledgerState.quarantined());
+    printIntegrity(StoreIntegrity.orphans(database), out);
     RunLedger.RunRow latest = runs.get(0);
     out.println();
     RunReport.print(
         out, latest.runId(), latest.status(), ledger.figures(latest.runId()), payload(latest));
+  }
+
+  private static void printIntegrity(StoreIntegrity.Orphans orphans, PrintStream out) {
+    if (orphans.none()) {
+      out.println("integrity: every chunk has its document, every vector its chunk and version");
+      return;
+    }
+    out.printf(
+        "integrity: BROKEN — %d chunks without their document, %d vectors without their chunk,"
+            + " %d vectors without their index version (rows changed outside sluice?)%n",
+        orphans.chunksWithoutDocument(),
+        orphans.vectorsWithoutChunk(),
+        orphans.vectorsWithoutIndexVersion());
   }
 
   private static Map<String, Object> payload(RunLedger.RunRow row) throws SQLException {

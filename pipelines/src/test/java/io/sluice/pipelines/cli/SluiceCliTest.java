@@ -69,6 +69,10 @@ public class SluiceCliTest {
         containsString(
             "ledger: 0 documents in progress, 0 of them stale"
                 + " (claimed over 30 min ago; the next ingest redoes them), 0 quarantined"));
+    assertThat(
+        status.out(),
+        containsString(
+            "integrity: every chunk has its document, every vector its chunk and version"));
 
     CliRun firstReport = sluice("status", url, "--run=" + first.runId());
     assertThat(firstReport.out(), containsString("encrypted"));

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -26,7 +27,8 @@ import org.joda.time.Instant;
  * again, the written ones on {@link WithFailures.Result#output()}, the others as classified
  * failures on {@link WithFailures.Result#failures()}. Every sink of sluice (PostgreSQL documents,
  * sightings, failures and backfilled records, the ArangoDB graph) has this contract. Counters:
- * {@code <kind>_written}, {@code <kind>_failed}, {@code <kind>_batches}.
+ * {@code <kind>_written}, {@code <kind>_failed}, {@code <kind>_batches}; the distribution {@code
+ * <kind>_batch_millis} is the time each batch spent in the store, retries included.
  */
 public final class StoreWrite<T>
     extends PTransform<PCollection<T>, WithFailures.Result<PCollection<T>, Failure>> {
@@ -116,6 +118,7 @@ public final class StoreWrite<T>
     private final Counter written;
     private final Counter failed;
     private final Counter batches;
+    private final Distribution batchMillis;
     private transient BatchWriter<T> writer;
     private transient List<Pending<T>> batch;
     private transient long batchWeight;
@@ -127,6 +130,7 @@ public final class StoreWrite<T>
       this.written = Metrics.counter(spec.namespace, spec.kind + "_written");
       this.failed = Metrics.counter(spec.namespace, spec.kind + "_failed");
       this.batches = Metrics.counter(spec.namespace, spec.kind + "_batches");
+      this.batchMillis = Metrics.distribution(spec.namespace, spec.kind + "_batch_millis");
     }
 
     @Setup
@@ -186,8 +190,10 @@ public final class StoreWrite<T>
       List<Pending<T>> flushing = batch;
       batch = new ArrayList<>();
       batchWeight = 0;
+      long start = System.nanoTime();
       Map<Integer, Failure> failures =
           writer.write(flushing.stream().map(Pending::record).toList());
+      batchMillis.update((System.nanoTime() - start) / 1_000_000);
       batches.inc();
       for (int i = 0; i < flushing.size(); i++) {
         Pending<T> pending = flushing.get(i);

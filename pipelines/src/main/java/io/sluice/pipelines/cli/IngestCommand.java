@@ -5,11 +5,13 @@ import io.sluice.pipelines.ingest.IngestOptions;
 import io.sluice.pipelines.ingest.IngestPipeline;
 import io.sluice.pipelines.ingest.PipelineMetrics;
 import io.sluice.pipelines.ingest.S3Settings;
+import io.sluice.pipelines.ingest.Waves;
 import io.sluice.samples.SampleCorpus;
 import io.sluice.sinks.ledger.ClaimUnsettled;
 import io.sluice.sinks.postgres.RunContext;
 import io.sluice.sinks.postgres.RunLedger;
 import io.sluice.transforms.embed.EmbedChunks;
+import io.sluice.transforms.embed.SentenceEmbedder;
 import io.sluice.transforms.extract.ExtractText;
 import io.sluice.transforms.read.InputPatterns;
 import io.sluice.transforms.read.ReadSources;
@@ -17,16 +19,20 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.options.StreamingOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -49,7 +55,9 @@ final class IngestCommand {
     S3Settings.apply(options);
     FileSystems.setDefaultPipelineOptions(options);
     List<String> inputs = inputs(options, log);
-    Map<String, Long> matches = countMatches(inputs);
+    Map<String, List<MatchResult.Metadata>> matched = match(inputs);
+    Map<String, Long> matches = new LinkedHashMap<>();
+    matched.forEach((input, found) -> matches.put(input, (long) found.size()));
     long files = matches.values().stream().mapToLong(Long::longValue).sum();
     RunContext run = IngestPipeline.runContext(options);
 
@@ -72,14 +80,25 @@ final class IngestCommand {
           options.getRunner().getSimpleName(),
           run.indexVersionId());
 
-      Pipeline pipeline = Pipeline.create(options);
-      IngestPipeline.build(pipeline, options, inputs, store.database(), run);
       long start = System.nanoTime();
       PipelineResult.State state;
-      PipelineResult result;
-      try (ProgressReporter progress = ProgressReporter.start(ledger, runId, files, log)) {
-        result = pipeline.run();
-        state = result.waitUntilFinish();
+      RunCounters counters;
+      try {
+        if (inWaves(options)) {
+          WaveRunner waves = new WaveRunner();
+          counters = waves;
+          state = runInWaves(options, matched, store, run, waves, ledger, files, log);
+        } else {
+          Pipeline pipeline = Pipeline.create(options);
+          IngestPipeline.build(pipeline, options, inputs, store.database(), run);
+          PipelineResult result;
+          try (ProgressReporter progress =
+              ProgressReporter.start(ledger, runId, files, null, log)) {
+            result = pipeline.run();
+            state = result.waitUntilFinish();
+          }
+          counters = (namespace, name) -> PipelineMetrics.counter(result, namespace, name);
+        }
       } catch (RuntimeException e) {
         ledger.finished(runId, "failed", JSON.writeValueAsString(Map.of("error", e.toString())));
         throw e;
@@ -105,18 +124,11 @@ final class IngestCommand {
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("wall_seconds", seconds);
       summary.put("files_matched", files);
-      summary.put(
-          "documents_skipped",
-          PipelineMetrics.counter(result, ClaimUnsettled.class, "documents_skipped"));
-      summary.put(
-          "documents_redone",
-          PipelineMetrics.counter(result, ClaimUnsettled.class, "documents_redone"));
-      summary.put(
-          "pages_extracted", PipelineMetrics.counter(result, ExtractText.class, "pages_extracted"));
-      summary.put(
-          "chunks_embedded", PipelineMetrics.counter(result, EmbedChunks.class, "chunks_embedded"));
-      summary.put(
-          "documents_read", PipelineMetrics.counter(result, ReadSources.class, "documents_read"));
+      summary.put("documents_skipped", counters.counter(ClaimUnsettled.class, "documents_skipped"));
+      summary.put("documents_redone", counters.counter(ClaimUnsettled.class, "documents_redone"));
+      summary.put("pages_extracted", counters.counter(ExtractText.class, "pages_extracted"));
+      summary.put("chunks_embedded", counters.counter(EmbedChunks.class, "chunks_embedded"));
+      summary.put("documents_read", counters.counter(ReadSources.class, "documents_read"));
       summary.put("documents_pruned", pruned);
       pruneHeldBack.ifPresent(reason -> summary.put("prune_held_back", reason));
       summary.put("figures", figures);
@@ -127,6 +139,50 @@ final class IngestCommand {
           JSON.writeValueAsString(summary));
       RunReport.print(out, runId, done ? "completed" : state.toString(), figures, summary);
       return done ? 0 : 1;
+    }
+  }
+
+  /**
+   * A batch run on the DirectRunner goes in waves (see {@link Waves}); a Flink job streams its
+   * documents through every stage by itself, and a watching or streaming run never ends.
+   */
+  private static boolean inWaves(IngestOptions options) {
+    return options.getRunner() == DirectRunner.class
+        && !options.getWatch()
+        && !options.as(StreamingOptions.class).isStreaming();
+  }
+
+  private static PipelineResult.State runInWaves(
+      IngestOptions options,
+      Map<String, List<MatchResult.Metadata>> matched,
+      Store store,
+      RunContext run,
+      WaveRunner waves,
+      RunLedger ledger,
+      long files,
+      PrintStream log)
+      throws InterruptedException {
+    List<List<MatchResult.Metadata>> split =
+        Waves.split(
+            matched.values().stream().flatMap(List::stream).toList(),
+            options.getWaveFiles(),
+            (long) options.getWaveMegabytes() << 20);
+    LOG.info("{} files in {} waves", files, split.size());
+    // Wave pipelines return at once, so that their counters can be read while they run.
+    options.as(DirectOptions.class).setBlockOnRun(false);
+    // The model stays loaded between waves instead of being loaded again for each.
+    try (SentenceEmbedder model =
+            SentenceEmbedder.acquire(
+                IngestPipeline.model(options), IngestPipeline.embeddingThreads(options));
+        ProgressReporter progress =
+            ProgressReporter.start(ledger, options.getRunId(), files, waves, log)) {
+      return waves.run(
+          split,
+          wave -> {
+            Pipeline pipeline = Pipeline.create(options);
+            IngestPipeline.buildWave(pipeline, options, wave, store.database(), run);
+            return pipeline;
+          });
     }
   }
 
@@ -157,10 +213,12 @@ final class IngestCommand {
   /**
    * Matches every input before the run, so a missing file, a missing bucket, refused credentials or
    * an unreachable endpoint is one clear error and nothing is written. Returns the files each input
-   * matched.
+   * matched that the run reads: a folder's or a glob's PDFs and ZIPs, a named file whatever its
+   * name.
    */
-  private static Map<String, Long> countMatches(List<String> inputs) throws Exception {
-    Map<String, Long> files = new LinkedHashMap<>();
+  private static Map<String, List<MatchResult.Metadata>> match(List<String> inputs)
+      throws Exception {
+    Map<String, List<MatchResult.Metadata>> files = new LinkedHashMap<>();
     for (String input : inputs) {
       String pattern = InputPatterns.toPattern(input);
       MatchResult match;
@@ -175,15 +233,14 @@ final class IngestCommand {
                 ? "input not found: " + input
                 : InputProblems.describe(input, matchError(match)));
       }
-      files.merge(
-          input,
+      List<MatchResult.Metadata> read =
           match.metadata().stream()
               .filter(
                   file ->
                       !InputPatterns.isGlob(pattern)
                           || InputPatterns.isIngestibleName(file.resourceId().toString()))
-              .count(),
-          Long::sum);
+              .toList();
+      files.computeIfAbsent(input, any -> new ArrayList<>()).addAll(read);
     }
     return files;
   }

@@ -59,6 +59,20 @@ public interface IngestOptions extends StoreOptions, S3SourceOptions {
 
   void setBatchDocuments(int value);
 
+  @Description(
+      "DirectRunner batch runs: most files in one wave (a pipeline run of its own, stored when it"
+          + " ends; two waves run at a time, the first ones grow from one file).")
+  @Default.Integer(16)
+  int getWaveFiles();
+
+  void setWaveFiles(int value);
+
+  @Description("DirectRunner batch runs: most MiB of files in one wave (a larger file is a wave).")
+  @Default.Integer(64)
+  int getWaveMegabytes();
+
+  void setWaveMegabytes(int value);
+
   @Description("Seconds after which extracting one document is abandoned as a timeout.")
   @Default.Integer(120)
   int getExtractTimeoutSeconds();

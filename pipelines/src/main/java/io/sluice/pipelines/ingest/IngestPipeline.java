@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.WithFailures;
@@ -89,18 +90,45 @@ public final class IngestPipeline {
       List<String> inputs,
       DatabaseConfig database,
       RunContext run) {
-    int threads =
-        options.getEmbeddingThreads() > 0
-            ? options.getEmbeddingThreads()
-            : Runtime.getRuntime().availableProcessors();
+    build(pipeline, options, readSources(options, inputs), database, run);
+  }
+
+  /** The pipeline over files matched beforehand: one wave of a DirectRunner batch run. */
+  public static void buildWave(
+      Pipeline pipeline,
+      IngestOptions options,
+      List<MatchResult.Metadata> files,
+      DatabaseConfig database,
+      RunContext run) {
+    build(pipeline, options, ReadSources.fromMatched(files), database, run);
+  }
+
+  private static void build(
+      Pipeline pipeline,
+      IngestOptions options,
+      ReadSources read,
+      DatabaseConfig database,
+      RunContext run) {
     build(
         pipeline,
         options,
-        inputs,
+        read,
         database,
         run,
         TokenChunker::new,
-        SentenceEmbedder.factory(chunking(options).model(), threads));
+        SentenceEmbedder.factory(chunking(options).model(), embeddingThreads(options)));
+  }
+
+  /** Inference threads per JVM: as given, or one per core. */
+  public static int embeddingThreads(IngestOptions options) {
+    return options.getEmbeddingThreads() > 0
+        ? options.getEmbeddingThreads()
+        : Runtime.getRuntime().availableProcessors();
+  }
+
+  /** The embedding model the options name. */
+  public static ModelSpec model(IngestOptions options) {
+    return chunking(options).model();
   }
 
   /** The pipeline with another chunker or embedder than sluice's own. */
@@ -108,6 +136,17 @@ public final class IngestPipeline {
       Pipeline pipeline,
       IngestOptions options,
       List<String> inputs,
+      DatabaseConfig database,
+      RunContext run,
+      Chunker.Factory chunker,
+      Embedder.Factory embedder) {
+    build(pipeline, options, readSources(options, inputs), database, run, chunker, embedder);
+  }
+
+  private static void build(
+      Pipeline pipeline,
+      IngestOptions options,
+      ReadSources read,
       DatabaseConfig database,
       RunContext run,
       Chunker.Factory chunker,
@@ -130,7 +169,7 @@ public final class IngestPipeline {
     RetryPolicy retry = StoreSettings.retryPolicy(options);
 
     WithFailures.Result<PCollection<SourceDocument>, Failure> sources =
-        pipeline.apply("Read sources", readSources(options, inputs, limits));
+        pipeline.apply("Read sources", read.withLimits(limits));
     PCollectionTuple ledger =
         sources
             .output()
@@ -208,9 +247,8 @@ public final class IngestPipeline {
    * match is continuous, so that its progress lives in the runner's state and a restored job goes
    * on with the files it had not seen; it stops after an idle period unless watching.
    */
-  private static ReadSources readSources(
-      IngestOptions options, List<String> inputs, ReadLimits limits) {
-    ReadSources read = ReadSources.from(inputs).withLimits(limits);
+  private static ReadSources readSources(IngestOptions options, List<String> inputs) {
+    ReadSources read = ReadSources.from(inputs);
     if (!options.getWatch() && !options.as(StreamingOptions.class).isStreaming()) {
       return read;
     }

@@ -4,6 +4,8 @@ import static io.sluice.testing.TestDatabases.count;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import io.sluice.pipelines.cli.CliCommand;
 import io.sluice.pipelines.cli.CliRun;
@@ -12,6 +14,7 @@ import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.sinks.postgres.StoreChecksum;
 import io.sluice.testing.TestDatabases;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.Rule;
@@ -39,14 +42,16 @@ public class CrashRecoveryIT {
             + " WHERE stage = 'store' AND status = 'completed'");
   }
 
-  private static Process ingest(Path input, DatabaseConfig database, String runId, Path log)
+  private static Process ingest(
+      Path input, DatabaseConfig database, String runId, Path log, String... flags)
       throws Exception {
+    List<String> arguments =
+        new ArrayList<>(List.of("ingest", "--input=" + input, "--runId=" + runId));
+    arguments.addAll(List.of(flags));
     ProcessBuilder sluice =
         new ProcessBuilder(
                 CliCommand.of(
-                    Path.of(System.getProperty("sluice.jobJar")),
-                    List.of("-Xmx1g"),
-                    List.of("ingest", "--input=" + input, "--runId=" + runId)))
+                    Path.of(System.getProperty("sluice.jobJar")), List.of("-Xmx1g"), arguments))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     // The database from the environment, as a deployment keeps a password out of `ps`.
@@ -133,6 +138,65 @@ public class CrashRecoveryIT {
     assertThat(leftInProgress, equalTo(0L));
     assertThat(duplicates, equalTo(0L));
     assertThat(completedLater, greaterThan(0L));
+    assertThat(
+        StoreChecksum.report(StoreChecksum.compute(crashed)),
+        equalTo(StoreChecksum.report(StoreChecksum.compute(clean))));
+  }
+
+  /**
+   * SIGKILL once four fifths of a folder are stored, then a second run: the documents the killed
+   * run had finished stay done, and only those it had in flight (claimed, not stored: at most two
+   * waves of files) are redone, as the run report's redone count shows.
+   */
+  @Test
+  public void killedAtFourFifthsOnlyTheDocumentsInFlightAreRedone() throws Exception {
+    int documents = 60;
+    int waveFiles = 4;
+    Path input = folder.newFolder("folder").toPath();
+    SampleCorpus.writeManuals(input, documents, 2);
+    DatabaseConfig clean = TestDatabases.fresh();
+    assertThat(
+        CliRun.of("ingest", "--input=" + input, "--databaseUrl=" + clean.jdbcUrl()).exitCode(),
+        equalTo(0));
+    DatabaseConfig crashed = TestDatabases.fresh();
+    Path logs = folder.getRoot().toPath();
+
+    Process killed =
+        ingest(input, crashed, "killed", logs.resolve("killed.log"), "--waveFiles=" + waveFiles);
+    while (killed.isAlive() && stored(crashed) < documents * 4 / 5) {
+      Thread.sleep(20);
+    }
+    assertThat("the run was still going at four fifths", killed.isAlive(), equalTo(true));
+    killed.destroyForcibly();
+    killed.waitFor(30, TimeUnit.SECONDS);
+    long storedAtKill = stored(crashed);
+    long inFlight =
+        count(
+            crashed,
+            "SELECT count(*) FROM workflow.document_stages"
+                + " WHERE status = 'in_progress' AND run_id = 'killed'");
+
+    Process again = ingest(input, crashed, "again", logs.resolve("again.log"));
+    assertThat(again.waitFor(5, TimeUnit.MINUTES) && again.exitValue() == 0, equalTo(true));
+    long redone =
+        count(
+            crashed,
+            "SELECT coalesce((payload->>'documents_redone')::bigint, 0)"
+                + " FROM workflow.run_records WHERE run_id = 'again' AND record_kind = 'run'");
+    long completedAgain =
+        count(
+            crashed,
+            "SELECT count(*) FROM workflow.document_stages"
+                + " WHERE stage = 'store' AND status = 'completed' AND run_id = 'again'");
+    System.out.printf(
+        "chaos: SIGKILL at %d of %d documents stored; in flight %d; the next run redid %d and"
+            + " completed %d%n",
+        storedAtKill, documents, inFlight, redone, completedAgain);
+
+    assertThat(storedAtKill, greaterThanOrEqualTo((long) documents * 4 / 5));
+    assertThat(inFlight, lessThanOrEqualTo(2L * waveFiles));
+    assertThat(redone, equalTo(inFlight));
+    assertThat(completedAgain, equalTo(documents - storedAtKill));
     assertThat(
         StoreChecksum.report(StoreChecksum.compute(crashed)),
         equalTo(StoreChecksum.report(StoreChecksum.compute(clean))));

@@ -73,6 +73,29 @@ public final class RunLedger {
     }
   }
 
+  /** What a progress line shows of a run, from indexed counts (no scan of the chunk tables). */
+  public record RunProgress(long sourcesSeen, long documentsStored, long failures) {}
+
+  public RunProgress progress(String runId) throws SQLException {
+    try (Connection connection = database.connect()) {
+      return new RunProgress(
+          count(
+              connection,
+              "SELECT count(*) FROM ingestion.sources WHERE last_seen_run_id = ?",
+              runId),
+          count(
+              connection,
+              """
+              SELECT count(*) FROM workflow.document_stages
+              WHERE run_id = ? AND stage = 'store' AND status = 'completed'""",
+              runId),
+          count(
+              connection,
+              "SELECT count(*) FROM observability.request_failures WHERE run_id = ?",
+              runId));
+    }
+  }
+
   public RunFigures figures(String runId) throws SQLException {
     try (Connection connection = database.connect()) {
       long sources =

@@ -11,12 +11,14 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MetadataCoderV2;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.Watch;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PBegin;
@@ -48,16 +50,19 @@ public final class ReadSources
   private static final TupleTag<Failure> FAILURES = new TupleTag<>() {};
 
   private final List<String> inputs;
+  private final @Nullable List<MatchResult.Metadata> matched;
   private final ReadLimits limits;
   private final @Nullable Duration pollInterval;
   private final @Nullable Duration stopAfterIdle;
 
   private ReadSources(
       List<String> inputs,
+      @Nullable List<MatchResult.Metadata> matched,
       ReadLimits limits,
       @Nullable Duration pollInterval,
       @Nullable Duration stopAfterIdle) {
     this.inputs = List.copyOf(inputs);
+    this.matched = matched == null ? null : List.copyOf(matched);
     this.limits = limits;
     this.pollInterval = pollInterval;
     this.stopAfterIdle = stopAfterIdle;
@@ -72,14 +77,27 @@ public final class ReadSources
         throw new IllegalArgumentException("an input is blank: " + inputs);
       }
     }
-    return new ReadSources(inputs, ReadLimits.defaults(), null, null);
+    return new ReadSources(inputs, null, ReadLimits.defaults(), null, null);
+  }
+
+  /**
+   * Files matched before the pipeline was built, read as they are, whatever their names: the caller
+   * chose them. A file that went away since its match becomes a read failure, not a failed run.
+   */
+  public static ReadSources fromMatched(List<MatchResult.Metadata> files) {
+    if (files == null || files.isEmpty()) {
+      throw new IllegalArgumentException("at least one matched file is needed");
+    }
+    List<String> uris =
+        files.stream().map(file -> InputPatterns.sourceUri(file.resourceId().toString())).toList();
+    return new ReadSources(uris, files, ReadLimits.defaults(), null, null);
   }
 
   public ReadSources withLimits(ReadLimits newLimits) {
     if (newLimits == null) {
       throw new IllegalArgumentException("limits must not be null");
     }
-    return new ReadSources(inputs, newLimits, pollInterval, stopAfterIdle);
+    return new ReadSources(inputs, matched, newLimits, pollInterval, stopAfterIdle);
   }
 
   /**
@@ -93,27 +111,48 @@ public final class ReadSources
     if (stopAfterIdle != null && (stopAfterIdle.isNegative() || stopAfterIdle.isZero())) {
       throw new IllegalArgumentException("stopAfterIdle must be positive, got " + stopAfterIdle);
     }
-    return new ReadSources(inputs, limits, poll, stopAfterIdle);
+    if (matched != null) {
+      throw new IllegalStateException("files matched beforehand cannot be matched continuously");
+    }
+    return new ReadSources(inputs, null, limits, poll, stopAfterIdle);
   }
 
   @Override
   public WithFailures.Result<PCollection<SourceDocument>, Failure> expand(PBegin begin) {
-    Set<String> explicitFiles = new TreeSet<>();
-    List<String> patterns = inputs.stream().map(InputPatterns::toPattern).toList();
-    for (int i = 0; i < inputs.size(); i++) {
-      if (!InputPatterns.isGlob(patterns.get(i))) {
-        explicitFiles.add(InputPatterns.sourceUri(patterns.get(i)));
-      }
-    }
     PCollectionTuple read =
-        begin
-            .apply("Inputs", Create.of(patterns))
-            .apply("Match", match())
+        files(begin)
             .apply(
                 "Read",
-                ParDo.of(new ReadFn(limits, explicitFiles))
+                ParDo.of(new ReadFn(limits, explicitFiles()))
                     .withOutputTags(DOCUMENTS, TupleTagList.of(FAILURES)));
     return WithFailures.Result.of(read, DOCUMENTS, FAILURES);
+  }
+
+  private PCollection<MatchResult.Metadata> files(PBegin begin) {
+    if (matched == null) {
+      return begin
+          .apply("Inputs", Create.of(inputs.stream().map(InputPatterns::toPattern).toList()))
+          .apply("Match", match());
+    }
+    return begin
+        .apply("Matched", Create.of(matched).withCoder(MetadataCoderV2.of()))
+        // As a match does: one file per bundle downstream, whatever Create made of them.
+        .apply("Spread", Reshuffle.viaRandomKey());
+  }
+
+  /** The files read whatever their names: those named one by one, or all of the matched ones. */
+  private Set<String> explicitFiles() {
+    if (matched != null) {
+      return new TreeSet<>(inputs);
+    }
+    Set<String> explicit = new TreeSet<>();
+    for (String input : inputs) {
+      String pattern = InputPatterns.toPattern(input);
+      if (!InputPatterns.isGlob(pattern)) {
+        explicit.add(InputPatterns.sourceUri(pattern));
+      }
+    }
+    return explicit;
   }
 
   private FileIO.MatchAll match() {

@@ -59,14 +59,20 @@ public class CrashRecoveryIT {
     return sluice.start();
   }
 
-  @Test
-  public void killedFiveTimesTheStoresEndAsOneCleanRunLeavesThem() throws Exception {
-    Path input = folder.newFolder("manuals").toPath();
-    SampleCorpus.writeManuals(input, DOCUMENTS, 4);
+  /** A database holding what one uninterrupted run of the folder leaves. */
+  private static DatabaseConfig cleanRun(Path input) throws Exception {
     DatabaseConfig clean = TestDatabases.fresh();
     assertThat(
         CliRun.of("ingest", "--input=" + input, "--databaseUrl=" + clean.jdbcUrl()).exitCode(),
         equalTo(0));
+    return clean;
+  }
+
+  @Test
+  public void killedFiveTimesTheStoresEndAsOneCleanRunLeavesThem() throws Exception {
+    Path input = folder.newFolder("manuals").toPath();
+    SampleCorpus.writeManuals(input, DOCUMENTS, 4);
+    DatabaseConfig clean = cleanRun(input);
     DatabaseConfig crashed = TestDatabases.fresh();
 
     int kills = 0;
@@ -154,10 +160,7 @@ public class CrashRecoveryIT {
     int waveFiles = 4;
     Path input = folder.newFolder("folder").toPath();
     SampleCorpus.writeManuals(input, documents, 2);
-    DatabaseConfig clean = TestDatabases.fresh();
-    assertThat(
-        CliRun.of("ingest", "--input=" + input, "--databaseUrl=" + clean.jdbcUrl()).exitCode(),
-        equalTo(0));
+    DatabaseConfig clean = cleanRun(input);
     DatabaseConfig crashed = TestDatabases.fresh();
     Path logs = folder.getRoot().toPath();
 

@@ -10,6 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
 
 /** Embedded documents made up for sink tests: deterministic chunks and vectors from a seed text. */
 public final class Fixtures {
@@ -20,6 +24,26 @@ public final class Fixtures {
 
   public static RunContext run(String runId) {
     return new RunContext(runId, VERSION);
+  }
+
+  /**
+   * Stores the documents with sluice's sink in a pipeline of their own, as one sluice run does,
+   * {@code batchSize} chunks a transaction at most; none may fail.
+   */
+  public static void store(
+      DatabaseConfig database, String runId, List<DocumentRecord> documents, int batchSize) {
+    Pipeline pipeline = Pipeline.create(TestPipeline.testingPipelineOptions());
+    PAssert.that(
+            pipeline
+                .apply(Create.of(documents))
+                .apply(
+                    PostgresIO.writeDocuments()
+                        .withDatabase(database)
+                        .withRun(run(runId))
+                        .withBatchSize(batchSize))
+                .failures())
+        .empty();
+    pipeline.run().waitUntilFinish();
   }
 
   public static Source source(String uri, String content) {

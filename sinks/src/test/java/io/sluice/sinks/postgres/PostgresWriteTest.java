@@ -40,17 +40,7 @@ public class PostgresWriteTest {
 
   /** Each write is a pipeline of its own, as separate sluice runs are. */
   private void writeDocuments(String runId, List<DocumentRecord> documents) {
-    Pipeline run = Pipeline.create(TestPipeline.testingPipelineOptions());
-    PCollection<Failure> failures =
-        run.apply(Create.of(documents))
-            .apply(
-                PostgresIO.writeDocuments()
-                    .withDatabase(database)
-                    .withRun(Fixtures.run(runId))
-                    .withBatchSize(3))
-            .failures();
-    PAssert.that(failures).empty();
-    run.run().waitUntilFinish();
+    Fixtures.store(database, runId, documents, 3);
   }
 
   private void writeFailures(String runId, List<Failure> failures) {

@@ -7,10 +7,6 @@ import static org.hamcrest.Matchers.equalTo;
 import io.sluice.testing.TestDatabases;
 import io.sluice.transforms.model.DocumentRecord;
 import java.util.List;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.testing.PAssert;
-import org.apache.beam.sdk.testing.TestPipeline;
-import org.apache.beam.sdk.transforms.Create;
 import org.junit.Before;
 import org.junit.Test;
 
@@ -34,17 +30,7 @@ public class StoreIntegrityTest {
   }
 
   private void write(String runId, List<DocumentRecord> documents) {
-    Pipeline run = Pipeline.create(TestPipeline.testingPipelineOptions());
-    PAssert.that(
-            run.apply(Create.of(documents))
-                .apply(
-                    PostgresIO.writeDocuments()
-                        .withDatabase(database)
-                        .withRun(Fixtures.run(runId))
-                        .withBatchSize(4))
-                .failures())
-        .empty();
-    run.run().waitUntilFinish();
+    Fixtures.store(database, runId, documents, 4);
   }
 
   @Test

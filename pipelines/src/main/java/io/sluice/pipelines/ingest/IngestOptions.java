@@ -62,7 +62,7 @@ public interface IngestOptions extends StoreOptions, S3SourceOptions {
   @Description(
       "DirectRunner batch runs: most files in one wave (a pipeline run of its own, stored when it"
           + " ends; two waves run at a time, the first ones grow from one file).")
-  @Default.Integer(16)
+  @Default.Integer(4)
   int getWaveFiles();
 
   void setWaveFiles(int value);

@@ -250,8 +250,8 @@ public final class Bench {
     return run;
   }
 
-  private static DatabaseConfig migrated(EmbeddedPostgresServer server, String name)
-      throws Exception {
+  /** A database of its own on the bench's server, migrated to sluice's schema. */
+  static DatabaseConfig migrated(EmbeddedPostgresServer server, String name) throws Exception {
     DatabaseConfig database = new DatabaseConfig(server.jdbcUrl(name));
     SchemaMigrations.migrate(database);
     return database;

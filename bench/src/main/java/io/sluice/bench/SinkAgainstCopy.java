@@ -1,9 +1,7 @@
 package io.sluice.bench;
 
 import io.sluice.samples.EmbeddedPostgresServer;
-import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.sinks.postgres.RunContext;
-import io.sluice.sinks.postgres.SchemaMigrations;
 import io.sluice.transforms.keys.Keys;
 import io.sluice.transforms.model.Chunk;
 import io.sluice.transforms.model.DocumentRecord;
@@ -50,10 +48,15 @@ final class SinkAgainstCopy {
     List<Round> measured = new ArrayList<>();
     for (int round = 1; round <= rounds; round++) {
       CopyBinary.Limits copy =
-          CopyBinary.measure(migrated(server, "bench_copy_" + round), workload, run.indexVersion());
+          CopyBinary.measure(
+              Bench.migrated(server, "bench_copy_" + round), workload, run.indexVersion());
       Rate sink =
           SinkThroughput.write(
-              migrated(server, "bench_sink_" + round), workload, run, batchDocuments, batchSize);
+              Bench.migrated(server, "bench_sink_" + round),
+              workload,
+              run,
+              batchDocuments,
+              batchSize);
       measured.add(new Round(copy, sink));
     }
     return measured;
@@ -118,12 +121,5 @@ final class SinkAgainstCopy {
         Statement statement = connection.createStatement()) {
       statement.execute("DROP DATABASE \"" + name + "\" WITH (FORCE)");
     }
-  }
-
-  private static DatabaseConfig migrated(EmbeddedPostgresServer server, String name)
-      throws Exception {
-    DatabaseConfig database = new DatabaseConfig(server.jdbcUrl(name));
-    SchemaMigrations.migrate(database);
-    return database;
   }
 }

@@ -58,7 +58,7 @@ final class ProgressReporter implements AutoCloseable {
       long filesDone = Math.min(filesMatched, stored.sourcesSeen());
       String work;
       if (live == null) {
-        long chunks = ledger.figures(runId).chunksWritten();
+        long chunks = ledger.chunksWritten(runId);
         work = String.format(Locale.ROOT, "%d chunks stored (%.1f/s)", chunks, chunks / seconds);
       } else {
         long chunks = live.counter(EmbedChunks.class, "chunks_embedded");

@@ -116,7 +116,7 @@ public final class IngestPipeline {
         database,
         run,
         TokenChunker::new,
-        SentenceEmbedder.factory(chunking(options).model(), embeddingThreads(options)));
+        SentenceEmbedder.factory(model(options), embeddingThreads(options)));
   }
 
   /** Inference threads per JVM: as given, or one per core. */

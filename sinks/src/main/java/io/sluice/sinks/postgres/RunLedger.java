@@ -73,16 +73,20 @@ public final class RunLedger {
     }
   }
 
+  private static final String SOURCES_SEEN =
+      "SELECT count(*) FROM ingestion.sources WHERE last_seen_run_id = ?";
+
+  /** A scan of the chunk table: there is no index on run_id. */
+  private static final String CHUNKS_WRITTEN =
+      "SELECT count(*) FROM indexing.chunks WHERE run_id = ?";
+
   /** What a progress line shows of a run, from indexed counts (no scan of the chunk tables). */
   public record RunProgress(long sourcesSeen, long documentsStored, long failures) {}
 
   public RunProgress progress(String runId) throws SQLException {
     try (Connection connection = database.connect()) {
       return new RunProgress(
-          count(
-              connection,
-              "SELECT count(*) FROM ingestion.sources WHERE last_seen_run_id = ?",
-              runId),
+          count(connection, SOURCES_SEEN, runId),
           count(
               connection,
               """
@@ -96,13 +100,16 @@ public final class RunLedger {
     }
   }
 
+  /** The chunks the run wrote (a scan of the chunk table). */
+  public long chunksWritten(String runId) throws SQLException {
+    try (Connection connection = database.connect()) {
+      return count(connection, CHUNKS_WRITTEN, runId);
+    }
+  }
+
   public RunFigures figures(String runId) throws SQLException {
     try (Connection connection = database.connect()) {
-      long sources =
-          count(
-              connection,
-              "SELECT count(*) FROM ingestion.sources WHERE last_seen_run_id = ?",
-              runId);
+      long sources = count(connection, SOURCES_SEEN, runId);
       long stored =
           count(
               connection,
@@ -119,8 +126,7 @@ public final class RunLedger {
           WHERE s.run_id = ? AND s.stage = 'store' AND s.status = 'completed'
             AND d.status = 'no_text'""",
               runId);
-      long chunks =
-          count(connection, "SELECT count(*) FROM indexing.chunks WHERE run_id = ?", runId);
+      long chunks = count(connection, CHUNKS_WRITTEN, runId);
       long vectors =
           count(connection, "SELECT count(*) FROM indexing.vectors WHERE run_id = ?", runId);
       Map<String, Long> byClass = new LinkedHashMap<>();

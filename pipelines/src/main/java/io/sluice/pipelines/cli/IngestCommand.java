@@ -170,8 +170,11 @@ final class IngestCommand {
     LOG.info("{} files in {} waves", files, split.size());
     // Wave pipelines return at once, so that their counters can be read while they run.
     options.as(DirectOptions.class).setBlockOnRun(false);
-    // The model stays loaded between waves instead of being loaded again for each.
-    try (SentenceEmbedder model =
+    // The model stays loaded, and the parser processes warm, between waves instead of being
+    // started again for each.
+    try (ExtractText.ParserLease parsers =
+            IngestPipeline.extractText(options).keepParsersRunning();
+        SentenceEmbedder model =
             SentenceEmbedder.acquire(
                 IngestPipeline.model(options), IngestPipeline.embeddingThreads(options));
         ProgressReporter progress =

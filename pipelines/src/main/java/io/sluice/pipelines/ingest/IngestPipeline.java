@@ -126,6 +126,18 @@ public final class IngestPipeline {
         : Runtime.getRuntime().availableProcessors();
   }
 
+  /** Text extraction as the options configure it. */
+  public static ExtractText extractText(IngestOptions options) {
+    return ExtractText.create()
+        .withSettings(
+            ExtractionSettings.defaults()
+                .withTimeout(Duration.ofSeconds(options.getExtractTimeoutSeconds()))
+                .withMaxPages(options.getMaxPages())
+                .withHonourPermissions(options.getHonourPermissions())
+                .withParserHeapMb(options.getParserHeapMb())
+                .withParserProcesses(options.getParserProcesses()));
+  }
+
   /** The embedding model the options name. */
   public static ModelSpec model(IngestOptions options) {
     return chunking(options).model();
@@ -158,13 +170,6 @@ public final class IngestPipeline {
             options.getMaxArchiveEntries(),
             options.getMaxArchiveBytes(),
             options.getMaxCompressionRatio());
-    ExtractionSettings extraction =
-        ExtractionSettings.defaults()
-            .withTimeout(Duration.ofSeconds(options.getExtractTimeoutSeconds()))
-            .withMaxPages(options.getMaxPages())
-            .withHonourPermissions(options.getHonourPermissions())
-            .withParserHeapMb(options.getParserHeapMb())
-            .withParserProcesses(options.getParserProcesses());
     ChunkingSettings chunking = chunking(options);
     RetryPolicy retry = StoreSettings.retryPolicy(options);
 
@@ -177,9 +182,7 @@ public final class IngestPipeline {
                 "Claim unsettled",
                 PostgresIO.claimUnsettled().withDatabase(database).withRun(run).withRetry(retry));
     WithFailures.Result<PCollection<DocumentRecord>, Failure> extracted =
-        ledger
-            .get(ClaimUnsettled.CLAIMED)
-            .apply("Extract text", ExtractText.create().withSettings(extraction));
+        ledger.get(ClaimUnsettled.CLAIMED).apply("Extract text", extractText(options));
     WithFailures.Result<PCollection<DocumentRecord>, Failure> chunked =
         extracted.output().apply("Chunk", ChunkText.with(chunking).withChunker(chunker));
     WithFailures.Result<PCollection<DocumentRecord>, Failure> vectors =

@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
@@ -155,6 +157,40 @@ public class ParserIsolationTest {
     } finally {
       pool.release();
     }
+    awaitNoChildren();
+  }
+
+  @Test(timeout = 120_000)
+  public void heldParsersServeOnePipelineAfterAnotherAndEndWithTheLease() throws Exception {
+    ExtractText extract =
+        ExtractText.create().withSettings(ExtractionSettings.defaults().withParserProcesses(1));
+    List<Long> parserAfterEachPipeline = new ArrayList<>();
+    try (ExtractText.ParserLease parsers = extract.keepParsersRunning()) {
+      for (String name : List.of("handbook.pdf", "multilingual.pdf")) {
+        Pipeline wave = Pipeline.create(PipelineOptionsFactory.create());
+        PAssert.that(
+                wave.apply(Create.of(List.of(sample(name))))
+                    .apply(extract)
+                    .output()
+                    .apply(
+                        MapElements.into(TypeDescriptors.strings())
+                            .via(record -> record.source().uri())))
+            .containsInAnyOrder("file:///" + name);
+        wave.run().waitUntilFinish();
+        List<Long> children =
+            ProcessHandle.current()
+                .children()
+                .filter(ProcessHandle::isAlive)
+                .map(ProcessHandle::pid)
+                .toList();
+        assertThat("one parser process, kept between pipelines", children.size(), is(1));
+        parserAfterEachPipeline.add(children.get(0));
+      }
+    }
+    assertThat(
+        "the second pipeline parsed in the first one's process",
+        parserAfterEachPipeline.get(1),
+        equalTo(parserAfterEachPipeline.get(0)));
     awaitNoChildren();
   }
 

@@ -5,11 +5,15 @@ import io.sluice.pipelines.ingest.IngestOptions;
 import io.sluice.pipelines.ingest.IngestPipeline;
 import io.sluice.pipelines.ingest.PipelineMetrics;
 import io.sluice.pipelines.ingest.S3Settings;
+import io.sluice.pipelines.ingest.VectorSearchOptions;
 import io.sluice.pipelines.ingest.Waves;
 import io.sluice.samples.SampleCorpus;
 import io.sluice.sinks.ledger.ClaimUnsettled;
+import io.sluice.sinks.postgres.HnswSettings;
+import io.sluice.sinks.postgres.PgvectorMode;
 import io.sluice.sinks.postgres.RunContext;
 import io.sluice.sinks.postgres.RunLedger;
+import io.sluice.sinks.postgres.VectorIndexes;
 import io.sluice.transforms.embed.EmbedChunks;
 import io.sluice.transforms.embed.SentenceEmbedder;
 import io.sluice.transforms.extract.ExtractText;
@@ -60,9 +64,14 @@ final class IngestCommand {
     matched.forEach((input, found) -> matches.put(input, (long) found.size()));
     long files = matches.values().stream().mapToLong(Long::longValue).sum();
     RunContext run = IngestPipeline.runContext(options);
+    PgvectorMode pgvector = VectorSearchOptions.pgvectorMode(options);
+    HnswSettings hnsw = VectorSearchOptions.hnsw(options);
 
     try (Store store = Store.open(options, log)) {
       RunLedger ledger = new RunLedger(store.database());
+      // Before the run: --pgvector=require fails here, not after hours of embedding, and versions
+      // that exist without an index (a database that gained pgvector since) get one.
+      VectorIndexes.ensure(store.database(), pgvector, hnsw);
       Map<String, Object> plan = new LinkedHashMap<>();
       plan.put("inputs", inputs);
       plan.put("runner", options.getRunner().getSimpleName());
@@ -120,6 +129,11 @@ final class IngestCommand {
           pruned = ledger.prune(runId, roots);
         }
       }
+      // After it: a bulk build is faster than indexing every vector as it lands.
+      VectorIndexes.Report vectorSearch =
+          state == PipelineResult.State.DONE
+              ? VectorIndexes.ensure(store.database(), pgvector, hnsw)
+              : new VectorIndexes.Report(null, List.of());
       RunLedger.RunFigures figures = ledger.figures(runId);
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("wall_seconds", seconds);
@@ -132,6 +146,7 @@ final class IngestCommand {
       summary.put("documents_pruned", pruned);
       pruneHeldBack.ifPresent(reason -> summary.put("prune_held_back", reason));
       summary.put("figures", figures);
+      summary.put("vector_search", vectorSearch.lines());
       boolean done = state == PipelineResult.State.DONE;
       ledger.finished(
           runId,

@@ -48,6 +48,9 @@ final class RunReport {
           "  %-26s %8d   held back: %s%n", "documents pruned", 0, summary.get("prune_held_back"));
     }
     printFailures(out, figures);
+    for (Object line : (List<?>) summary.getOrDefault("vector_search", List.of())) {
+      out.printf("  %-26s %s%n", "vector search", line);
+    }
   }
 
   /** A backfill's run record: what each source moved and whether its parity held. */

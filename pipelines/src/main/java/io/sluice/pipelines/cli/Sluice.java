@@ -33,6 +33,10 @@ public final class Sluice {
                   (--sqliteDir=…, --reportsDir=…, --full, --verify)
         checksum  print a deterministic digest per table of the stored content
         status    list recent runs, or one run's report with --run=<id>
+        query     the chunks nearest to a question: sluice query "text" [--k=10] [--json]
+                  [--explain] [--source=glob] [--indexVersion=…]; --list lists the versions
+        index     --build: an HNSW index and a view per index version, where pgvector is
+                  (an ingest builds them too)
       'sluice <command> --help' lists a command's flags.""";
 
   /** The flags of {@code sluice status}. */
@@ -70,6 +74,8 @@ public final class Sluice {
             case "ingest" -> IngestOptions.class;
             case "status" -> StatusOptions.class;
             case "backfill" -> BackfillOptions.class;
+            case "query" -> QueryCommand.QueryOptions.class;
+            case "index" -> IndexCommand.IndexOptions.class;
             default -> StoreOptions.class;
           };
       PipelineOptionsFactory.printHelp(out, type);
@@ -94,6 +100,22 @@ public final class Sluice {
             StatusCommand.print(new RunLedger(store.database()), store.database(), status, out);
           }
           return 0;
+        case "query":
+          // The question is the words that are not flags: sluice query "how do gates work" --k=5
+          String question =
+              String.join(" ", flags.stream().filter(arg -> !arg.startsWith("--")).toList());
+          QueryCommand.QueryOptions query =
+              options(
+                  flags.stream().filter(arg -> arg.startsWith("--")).toList(),
+                  QueryCommand.QueryOptions.class);
+          try (Store store = Store.open(query, log)) {
+            return QueryCommand.run(question, query, store.database(), out);
+          }
+        case "index":
+          IndexCommand.IndexOptions index = options(flags, IndexCommand.IndexOptions.class);
+          try (Store store = Store.open(index, log)) {
+            return IndexCommand.run(index, store.database(), out);
+          }
         default:
           log.println("sluice: unknown command '" + args[0] + "'\n" + USAGE);
           return 2;

@@ -5,7 +5,7 @@ import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 
 /** The flags of {@code sluice ingest}, in Beam's {@code --name=value} style. */
-public interface IngestOptions extends StoreOptions, S3SourceOptions {
+public interface IngestOptions extends VectorSearchOptions, S3SourceOptions {
   @Description(
       "A file, folder or glob to ingest (repeatable; any Beam file system path). "
           + "Without it, the generated sample documents are ingested.")

@@ -1,0 +1,154 @@
+package io.sluice.pipelines.search;
+
+import static io.sluice.pipelines.search.IngestedSamples.chunkIds;
+import static io.sluice.pipelines.search.IngestedSamples.queryJson;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.Assume.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.store.embedding.EmbeddingMatch;
+import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
+import dev.langchain4j.store.embedding.pgvector.PgVectorEmbeddingStore;
+import io.sluice.pipelines.cli.CliRun;
+import io.sluice.samples.PgliteServer;
+import io.sluice.sinks.postgres.DatabaseConfig;
+import io.sluice.sinks.postgres.SchemaMigrations;
+import io.sluice.sinks.postgres.VectorIndexes;
+import io.sluice.testing.TestDatabases;
+import io.sluice.transforms.embed.ModelSpec;
+import io.sluice.transforms.embed.SentenceEmbedder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Retrieval on a real pgvector (PGlite): migrations, the HNSW index and view per index version,
+ * {@code sluice query} through the index, and LangChain4j's own {@code PgVectorEmbeddingStore}
+ * reading the view. The rows are what {@code sluice ingest} stored in the embedded PostgreSQL,
+ * copied over with INSERTs (PGlite cannot take sluice's binary COPY).
+ */
+public class PgvectorQueryTest {
+  @ClassRule public static final TemporaryFolder FOLDER = new TemporaryFolder();
+  private static PgliteServer pglite;
+  private static IngestedSamples samples;
+  private static String url;
+  private static String version;
+  private static CliRun build;
+
+  @BeforeClass
+  public static void start() throws Exception {
+    Optional<String> unavailable = PgliteServer.unavailable();
+    assumeTrue("PGlite cannot run here: " + unavailable.orElse(""), unavailable.isEmpty());
+    pglite = PgliteServer.start(Path.of("target", "pglite").toAbsolutePath());
+    samples = IngestedSamples.ingest(FOLDER.newFolder("samples").toPath());
+    DatabaseConfig target = new DatabaseConfig(pglite.jdbcUrl());
+    SchemaMigrations.migrate(target);
+    StoreTransfer.copy(samples.database(), pglite.jdbcUrl());
+    url = "--databaseUrl=" + pglite.jdbcUrl();
+    version =
+        TestDatabases.text(
+            samples.database(), "SELECT DISTINCT pipeline_run_id FROM indexing.vectors");
+    build = CliRun.of("index", "--build", "--pgvector=require", url);
+  }
+
+  @AfterClass
+  public static void stop() {
+    if (pglite != null) {
+      pglite.close();
+    }
+  }
+
+  @Test
+  public void theBuildLeavesAnHnswIndexAndAViewPerVersion() throws Exception {
+    assertThat(build.log() + build.out(), build.exitCode(), equalTo(0));
+    assertThat(
+        build.out(),
+        containsString(version + ": HNSW index " + VectorIndexes.indexName(version) + " built"));
+    DatabaseConfig database = new DatabaseConfig(pglite.jdbcUrl());
+    assertThat(
+        TestDatabases.text(
+            database,
+            "SELECT indexdef FROM pg_indexes WHERE indexname = '"
+                + VectorIndexes.indexName(version)
+                + "'"),
+        containsString("USING hnsw (((embedding)::vector(384)) vector_cosine_ops)"));
+    assertThat(
+        TestDatabases.count(database, "SELECT count(*) FROM " + VectorIndexes.viewName(version)),
+        equalTo(TestDatabases.count(samples.database(), "SELECT count(*) FROM indexing.vectors")));
+    CliRun again = CliRun.of("index", "--build", url);
+    assertThat(again.out(), containsString(VectorIndexes.indexName(version) + " present"));
+  }
+
+  @Test
+  public void aSentenceOfAChunkFindsThatChunkThroughTheIndex() throws Exception {
+    List<JsonNode> lines = queryJson("query", samples.question(), url, "--json", "--explain");
+
+    JsonNode explain = lines.get(0).get("explain");
+    assertThat(explain.get("method").asText(), equalTo("approximate, HNSW index"));
+    assertThat(explain.get("plan").asText(), containsString(VectorIndexes.indexName(version)));
+    assertThat(chunkIds(lines), hasItem(samples.chunkId()));
+    assertThat(
+        "HNSW finds the exact search's top 10 on so few vectors",
+        chunkIds(lines),
+        equalTo(chunkIds(queryJson("query", samples.question(), url, "--json", "--exact"))));
+    assertThat(
+        "pgvector's exact search ranks as sluice's own does",
+        chunkIds(lines),
+        equalTo(
+            chunkIds(
+                queryJson(
+                    "query",
+                    samples.question(),
+                    "--databaseUrl=" + samples.database().jdbcUrl(),
+                    "--json"))));
+  }
+
+  @Test
+  public void langChain4jReadsTheViewAndFindsWhatSluiceQueryFinds() throws Exception {
+    List<String> sluice = chunkIds(queryJson("query", samples.question(), url, "--json"));
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setUrl(pglite.jdbcUrl());
+    PgVectorEmbeddingStore store =
+        PgVectorEmbeddingStore.datasourceBuilder()
+            .datasource(dataSource)
+            .table(VectorIndexes.viewName(version))
+            .dimension(384)
+            .createTable(false)
+            .useIndex(false)
+            .build();
+    float[] question;
+    try (SentenceEmbedder embedder = SentenceEmbedder.acquire(ModelSpec.ALL_MINILM_L6_V2_Q, 1)) {
+      question = embedder.embed(samples.question());
+    }
+
+    List<EmbeddingMatch<TextSegment>> matches =
+        store
+            .search(
+                EmbeddingSearchRequest.builder()
+                    .queryEmbedding(Embedding.from(question))
+                    .maxResults(10)
+                    .build())
+            .matches();
+
+    assertThat(matches, hasSize(10));
+    assertThat(matches.stream().map(EmbeddingMatch::embeddingId).toList(), equalTo(sluice));
+    TextSegment first = matches.get(0).embedded();
+    assertThat(first.metadata().getString("chunk_id"), equalTo(sluice.get(0)));
+    assertThat(first.metadata().getString("source_uri"), containsString(".pdf"));
+    for (String key : List.of("doc_id", "page", "char_start", "char_end")) {
+      assertThat(key, first.metadata().containsKey(key));
+    }
+  }
+}

@@ -1,0 +1,294 @@
+package io.sluice.sinks.postgres;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * pgvector's side of the store: the extension, one HNSW index per index version and the view RAG
+ * frameworks read (schema version 5). Vectors stay {@code real[]}; the index is a partial index on
+ * the cast {@code embedding::vector(n)} of one version's rows, so the binary COPY write path, the
+ * dimension check and exactly-once writes are the same with or without pgvector, and a query
+ * reaches the index by ordering on that same expression under that same predicate.
+ */
+public final class VectorIndexes {
+  private static final Logger LOG = LoggerFactory.getLogger(VectorIndexes.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  // Interpolated into DDL as an identifier and a literal: nothing else may reach it.
+  private static final Pattern VERSION_ID = Pattern.compile("iv-[0-9a-f]{16}");
+  // An HNSW build is several times faster while its graph fits in maintenance_work_mem (64 MB by
+  // default, about 40,000 vectors of 384 dimensions); the setting is the session's own.
+  private static final String BUILD_MEMORY = "512MB";
+
+  /** An index version as stored, with its vector count and its index, if it has one. */
+  public record Version(
+      String id,
+      String embeddingModel,
+      int dimension,
+      int chunkSize,
+      int chunkOverlap,
+      String chunkUnit,
+      boolean acrossPages,
+      long vectors,
+      Optional<Index> index) {}
+
+  /** A version's HNSW index and view as recorded when they were built. */
+  public record Index(
+      String indexName,
+      String viewName,
+      String parameters,
+      long vectorsIndexed,
+      double buildSeconds) {}
+
+  /**
+   * What {@link #ensure} found or did: why search is exact ({@code null} when pgvector is used),
+   * and one line per index version.
+   */
+  public record Report(String exactBecause, List<String> lines) {}
+
+  private VectorIndexes() {}
+
+  /** The name of a version's HNSW index in schema {@code indexing}. */
+  public static String indexName(String version) {
+    return "vectors_hnsw_" + identifier(version);
+  }
+
+  /** The view of a version's chunks, vectors and metadata, for RAG frameworks. */
+  public static String viewName(String version) {
+    return "search." + identifier(version);
+  }
+
+  /** The version id as an SQL literal, for a partial index's predicate and the queries on it. */
+  static String versionLiteral(String version) {
+    return "'" + checked(version) + "'";
+  }
+
+  private static String identifier(String version) {
+    return checked(version).replace('-', '_');
+  }
+
+  private static String checked(String version) {
+    if (!VERSION_ID.matcher(version).matches()) {
+      throw new IllegalArgumentException("not an index version id: '" + version + "'");
+    }
+    return version;
+  }
+
+  /**
+   * Why search on this database is exact, after making pgvector usable as the mode allows (creating
+   * the extension when it is available and not yet created); empty when pgvector is there.
+   *
+   * @throws IllegalArgumentException {@link PgvectorMode#REQUIRE} on a database without it
+   */
+  public static Optional<String> exactBecause(Connection connection, PgvectorMode mode)
+      throws SQLException {
+    if (mode == PgvectorMode.OFF) {
+      return Optional.of("--pgvector=off");
+    }
+    if (installed(connection)) {
+      return Optional.empty();
+    }
+    Optional<String> missing = Optional.of("the database has no pgvector extension");
+    if (available(connection)) {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("CREATE EXTENSION IF NOT EXISTS vector");
+        LOG.info("created the pgvector extension");
+        return Optional.empty();
+      } catch (SQLException e) {
+        missing =
+            Optional.of(
+                "pgvector is available but cannot be created here ("
+                    + e.getMessage().lines().findFirst().orElse(e.getSQLState())
+                    + "); a superuser can run CREATE EXTENSION vector");
+      }
+    }
+    if (mode == PgvectorMode.REQUIRE) {
+      throw new IllegalArgumentException("--pgvector=require, but " + missing.get());
+    }
+    return missing;
+  }
+
+  private static boolean installed(Connection connection) throws SQLException {
+    return exists(connection, "SELECT 1 FROM pg_extension WHERE extname = 'vector'");
+  }
+
+  private static boolean available(Connection connection) throws SQLException {
+    return exists(connection, "SELECT 1 FROM pg_available_extensions WHERE name = 'vector'");
+  }
+
+  private static boolean exists(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      return result.next();
+    }
+  }
+
+  /**
+   * Gives every index version that has vectors its HNSW index and view, where pgvector is there;
+   * versions that have them are left as they are. Later writes go into the index as they land.
+   */
+  public static Report ensure(DatabaseConfig database, PgvectorMode mode, HnswSettings hnsw)
+      throws SQLException {
+    try (Connection connection = database.connect()) {
+      Optional<String> exact = exactBecause(connection, mode);
+      if (exact.isPresent()) {
+        return new Report(exact.get(), List.of("exact search: " + exact.get()));
+      }
+      List<String> lines = new ArrayList<>();
+      for (Version version : versions(connection)) {
+        if (version.vectors() == 0) {
+          continue;
+        }
+        if (version.index().isPresent()) {
+          lines.add(
+              version.id() + ": HNSW index " + version.index().get().indexName() + " present");
+        } else {
+          Index built = build(connection, version, hnsw);
+          lines.add(
+              String.format(
+                  Locale.ROOT,
+                  "%s: HNSW index %s built on %d vectors in %.1f s; view %s",
+                  version.id(),
+                  built.indexName(),
+                  built.vectorsIndexed(),
+                  built.buildSeconds(),
+                  built.viewName()));
+        }
+      }
+      return new Report(null, lines);
+    }
+  }
+
+  /** Every index version, oldest first, with its vectors counted and its index if it is valid. */
+  public static List<Version> versions(Connection connection) throws SQLException {
+    List<Version> versions = new ArrayList<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet result =
+            statement.executeQuery(
+                """
+                SELECT iv.pipeline_run_id, iv.embedding_model, iv.dimension, iv.chunk_size,
+                       iv.chunk_overlap, iv.chunk_unit, iv.across_pages,
+                       (SELECT count(*) FROM indexing.vectors v
+                        WHERE v.pipeline_run_id = iv.pipeline_run_id),
+                       vi.index_name, vi.view_name, vi.parameters::text, vi.vectors_indexed,
+                       vi.build_seconds,
+                       EXISTS (SELECT 1 FROM pg_index i
+                               JOIN pg_class c ON c.oid = i.indexrelid
+                               JOIN pg_namespace n ON n.oid = c.relnamespace
+                               WHERE n.nspname = 'indexing' AND c.relname = vi.index_name
+                                 AND i.indisvalid)
+                FROM indexing.index_versions iv
+                LEFT JOIN indexing.vector_indexes vi USING (pipeline_run_id)
+                ORDER BY iv.created_at, iv.pipeline_run_id""")) {
+      while (result.next()) {
+        Optional<Index> index =
+            result.getString(9) != null && result.getBoolean(14)
+                ? Optional.of(
+                    new Index(
+                        result.getString(9),
+                        result.getString(10),
+                        result.getString(11),
+                        result.getLong(12),
+                        result.getDouble(13)))
+                : Optional.empty();
+        versions.add(
+            new Version(
+                result.getString(1),
+                result.getString(2),
+                result.getInt(3),
+                result.getInt(4),
+                result.getInt(5),
+                result.getString(6),
+                result.getBoolean(7),
+                result.getLong(8),
+                index));
+      }
+    }
+    return versions;
+  }
+
+  /**
+   * Builds a version's index without blocking writers ({@code CONCURRENTLY}; an earlier build that
+   * was interrupted left an invalid index, which goes first), then its view, then the record.
+   */
+  private static Index build(Connection connection, Version version, HnswSettings hnsw)
+      throws SQLException {
+    String index = indexName(version.id());
+    String view = viewName(version.id());
+    String vector = "vector(" + version.dimension() + ")";
+    connection.setAutoCommit(true);
+    long start = System.nanoTime();
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SET maintenance_work_mem = '" + BUILD_MEMORY + "'");
+      statement.execute("DROP INDEX IF EXISTS indexing." + index);
+      LOG.info(
+          "building HNSW index {} on {} vectors of {} (m={}, ef_construction={})",
+          index,
+          version.vectors(),
+          version.id(),
+          hnsw.m(),
+          hnsw.efConstruction());
+      statement.execute(
+          "CREATE INDEX CONCURRENTLY "
+              + index
+              + " ON indexing.vectors USING hnsw ((embedding::"
+              + vector
+              + ") vector_cosine_ops) WITH (m = "
+              + hnsw.m()
+              + ", ef_construction = "
+              + hnsw.efConstruction()
+              + ") WHERE pipeline_run_id = "
+              + versionLiteral(version.id()));
+      double seconds = (System.nanoTime() - start) / 1e9;
+      statement.execute(
+          "CREATE OR REPLACE VIEW "
+              + view
+              + " AS SELECT v.chunk_id AS embedding_id, v.embedding::"
+              + vector
+              + " AS embedding, c.text,"
+              + " json_build_object('doc_id', c.doc_id, 'chunk_id', c.chunk_id,"
+              + " 'source_uri', (SELECT min(s.source_uri) FROM ingestion.sources s"
+              + " WHERE s.doc_id = c.doc_id),"
+              + " 'page', c.page, 'char_start', c.char_start, 'char_end', c.char_end,"
+              + " 'index_version', v.pipeline_run_id) AS metadata"
+              + " FROM indexing.vectors v JOIN indexing.chunks c ON c.chunk_id = v.chunk_id"
+              + " WHERE v.pipeline_run_id = "
+              + versionLiteral(version.id()));
+      String parameters =
+          JSON.writeValueAsString(Map.of("m", hnsw.m(), "ef_construction", hnsw.efConstruction()));
+      try (PreparedStatement record =
+          connection.prepareStatement(
+              """
+              INSERT INTO indexing.vector_indexes (pipeline_run_id, index_name, view_name, method,
+                  distance, parameters, vectors_indexed, build_seconds)
+              VALUES (?, ?, ?, 'hnsw', 'cosine', ?::jsonb, ?, ?)
+              ON CONFLICT (pipeline_run_id) DO UPDATE SET index_name = EXCLUDED.index_name,
+                  view_name = EXCLUDED.view_name, parameters = EXCLUDED.parameters,
+                  vectors_indexed = EXCLUDED.vectors_indexed,
+                  build_seconds = EXCLUDED.build_seconds, built_at = now()""")) {
+        record.setString(1, version.id());
+        record.setString(2, index);
+        record.setString(3, view);
+        record.setString(4, parameters);
+        record.setLong(5, version.vectors());
+        record.setDouble(6, seconds);
+        record.executeUpdate();
+      }
+      return new Index(index, view, parameters, version.vectors(), seconds);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write HNSW parameters as JSON", e);
+    }
+  }
+}

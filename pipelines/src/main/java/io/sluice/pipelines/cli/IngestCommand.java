@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,7 +133,7 @@ final class IngestCommand {
       // After it: a bulk build is faster than indexing every vector as it lands.
       VectorIndexes.Report vectorSearch =
           state == PipelineResult.State.DONE
-              ? VectorIndexes.ensure(store.database(), pgvector, hnsw)
+              ? indexesAfterRun(store, pgvector, hnsw)
               : new VectorIndexes.Report(null, List.of());
       RunLedger.RunFigures figures = ledger.figures(runId);
       Map<String, Object> summary = new LinkedHashMap<>();
@@ -154,6 +155,22 @@ final class IngestCommand {
           JSON.writeValueAsString(summary));
       RunReport.print(out, runId, done ? "completed" : state.toString(), figures, summary);
       return done ? 0 : 1;
+    }
+  }
+
+  /**
+   * An index that cannot be built (the server out of memory, a lock held too long) leaves the run
+   * complete: its documents are stored, search stays exact, and the report says how to retry.
+   */
+  private static VectorIndexes.Report indexesAfterRun(
+      Store store, PgvectorMode pgvector, HnswSettings hnsw) {
+    try {
+      return VectorIndexes.ensure(store.database(), pgvector, hnsw);
+    } catch (SQLException e) {
+      String cause = e.getMessage().lines().findFirst().orElse(e.getSQLState());
+      LOG.warn("the HNSW index build failed; search stays exact: {}", cause);
+      return new VectorIndexes.Report(
+          cause, List.of("HNSW index build failed (" + cause + "); sluice index --build retries"));
     }
   }
 

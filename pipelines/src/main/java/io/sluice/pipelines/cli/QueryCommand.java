@@ -76,11 +76,12 @@ final class QueryCommand {
     try (Connection connection = database.connect()) {
       Optional<String> exactBecause =
           VectorIndexes.exactBecause(connection, VectorSearchOptions.pgvectorMode(options));
-      List<VectorIndexes.Version> versions = VectorIndexes.versions(connection);
       if (options.getList()) {
-        list(versions, exactBecause, out);
+        list(VectorIndexes.versions(connection, VectorIndexes.Counting.EXACT), exactBecause, out);
         return 0;
       }
+      List<VectorIndexes.Version> versions =
+          VectorIndexes.versions(connection, VectorIndexes.Counting.PRESENCE);
       if (question.isBlank()) {
         throw new IllegalArgumentException(
             "sluice query needs a question: sluice query \"text\" [--k=10], or --list");

@@ -5,10 +5,13 @@ import static io.sluice.pipelines.search.IngestedSamples.queryJson;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.Assume.assumeTrue;
 
+import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
@@ -26,18 +29,27 @@ import io.sluice.transforms.embed.SentenceEmbedder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.ai.document.Document;
+import org.springframework.ai.embedding.EmbeddingModel;
+import org.springframework.ai.embedding.EmbeddingRequest;
+import org.springframework.ai.embedding.EmbeddingResponse;
+import org.springframework.ai.vectorstore.SearchRequest;
+import org.springframework.ai.vectorstore.pgvector.PgVectorStore;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Retrieval on a real pgvector (PGlite): migrations, the HNSW index and view per index version,
- * {@code sluice query} through the index, and LangChain4j's own {@code PgVectorEmbeddingStore}
- * reading the view. The rows are what {@code sluice ingest} stored in the embedded PostgreSQL,
- * copied over with INSERTs (PGlite cannot take sluice's binary COPY).
+ * {@code sluice query} through the index, and LangChain4j's own {@code PgVectorEmbeddingStore} and
+ * Spring AI's own {@code PgVectorStore} reading the view. The rows are what {@code sluice ingest}
+ * stored in the embedded PostgreSQL, copied over with INSERTs (PGlite cannot take sluice's binary
+ * COPY).
  */
 public class PgvectorQueryTest {
   @ClassRule public static final TemporaryFolder FOLDER = new TemporaryFolder();
@@ -149,6 +161,89 @@ public class PgvectorQueryTest {
     assertThat(first.metadata().getString("source_uri"), containsString(".pdf"));
     for (String key : List.of("doc_id", "page", "char_start", "char_end")) {
       assertThat(key, first.metadata().containsKey(key));
+    }
+  }
+
+  @Test
+  public void aSourceGlobIsSearchedThroughTheIndexAndFindsWhatExactSearchFinds() throws Exception {
+    // A candidate list of 5 holds the question's own document, not the one the glob keeps: the
+    // index scan must go on past it.
+    String k = "--k=5";
+    String candidates = "--hnswEfSearch=5";
+    String glob = "--source=*multilingual*";
+    List<JsonNode> exact =
+        queryJson("query", samples.question(), url, "--json", "--exact", k, candidates, glob);
+    List<JsonNode> lines =
+        queryJson("query", samples.question(), url, "--json", "--explain", k, candidates, glob);
+
+    JsonNode explain = lines.get(0).get("explain");
+    assertThat(explain.get("method").asText(), equalTo("approximate, HNSW index"));
+    assertThat(explain.get("why").asText(), containsString("hnsw.iterative_scan=strict_order"));
+    List<JsonNode> hits = lines.subList(1, lines.size());
+    assertThat(exact, hasSize(greaterThan(0)));
+    assertThat(
+        hits.stream().map(line -> line.get("source_uri").asText()).toList(),
+        everyItem(containsString("multilingual")));
+    assertThat(chunkIds(hits), equalTo(chunkIds(exact)));
+  }
+
+  @Test
+  public void springAiReadsTheViewAndFindsWhatSluiceQueryFinds() throws Exception {
+    List<String> sluice = chunkIds(queryJson("query", samples.question(), url, "--json"));
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setUrl(pglite.jdbcUrl());
+    String view = VectorIndexes.viewName(version);
+    try (SentenceEmbedder embedder = SentenceEmbedder.acquire(ModelSpec.ALL_MINILM_L6_V2_Q, 1)) {
+      PgVectorStore store =
+          PgVectorStore.builder(new JdbcTemplate(dataSource), new SluiceModel(embedder))
+              .schemaName(view.substring(0, view.indexOf('.')))
+              .vectorTableName(view.substring(view.indexOf('.') + 1))
+              .dimensions(384)
+              .distanceType(PgVectorStore.PgDistanceType.COSINE_DISTANCE)
+              .indexType(PgVectorStore.PgIndexType.NONE)
+              .initializeSchema(false)
+              .build();
+      store.afterPropertiesSet();
+
+      List<Document> documents =
+          store.similaritySearch(
+              SearchRequest.builder().query(samples.question()).topK(10).build());
+
+      assertThat(documents.stream().map(Document::getId).toList(), equalTo(sluice));
+      Document first = documents.get(0);
+      assertThat(first.getMetadata().get("chunk_id"), equalTo(sluice.get(0)));
+      assertThat((String) first.getMetadata().get("source_uri"), containsString(".pdf"));
+      assertThat(first.getText(), equalTo(lines(samples.question()).get(0).get("text").asText()));
+    }
+  }
+
+  private static List<JsonNode> lines(String question) throws Exception {
+    return queryJson("query", question, url, "--json", "--k=1");
+  }
+
+  /** Spring AI's view of sluice's model: the same vectors for the same texts. */
+  private record SluiceModel(SentenceEmbedder embedder) implements EmbeddingModel {
+    @Override
+    public EmbeddingResponse call(EmbeddingRequest request) {
+      List<String> texts = request.getInstructions();
+      return new EmbeddingResponse(
+          IntStream.range(0, texts.size())
+              .mapToObj(
+                  i -> new org.springframework.ai.embedding.Embedding(vector(texts.get(i)), i))
+              .toList());
+    }
+
+    @Override
+    public float[] embed(Document document) {
+      return vector(document.getText());
+    }
+
+    private float[] vector(String text) {
+      try {
+        return embedder.embed(text);
+      } catch (OrtException e) {
+        throw new IllegalStateException("the model failed on " + text, e);
+      }
     }
   }
 }

@@ -83,26 +83,40 @@ public final class NearestChunks {
           exactBecause.get() + ": every vector of the version compared with the query",
           null);
     }
-    boolean indexed = query.version().index().isPresent() && !query.exact();
-    String why =
+    boolean filtered = query.sourceGlob() != null;
+    Optional<String> unindexedBecause =
         query.exact()
-            ? "--exact: every vector of the version compared by pgvector"
-            : indexed
-                ? String.format(
-                    Locale.ROOT,
-                    "HNSW index %s %s, hnsw.ef_search=%d",
-                    query.version().index().get().indexName(),
-                    query.version().index().get().parameters(),
-                    hnsw.efSearchFor(query.k()))
-                : "index version "
-                    + query.version().id()
-                    + " has no HNSW index yet (sluice index --build):"
-                    + " every vector compared by pgvector";
+            ? Optional.of("--exact")
+            : query.version().index().isEmpty()
+                ? Optional.of(
+                    "index version "
+                        + query.version().id()
+                        + " has no HNSW index yet (sluice index --build)")
+                : filtered && !iterativeScans(connection)
+                    ? Optional.of(
+                        "--source with a pgvector older than 0.8.0, whose HNSW scan would stop"
+                            + " before k matching chunks")
+                    : Optional.empty();
+    boolean indexed = unindexedBecause.isEmpty();
+    String why =
+        indexed
+            ? String.format(
+                Locale.ROOT,
+                "HNSW index %s %s, hnsw.ef_search=%d%s",
+                query.version().index().get().indexName(),
+                query.version().index().get().parameters(),
+                hnsw.efSearchFor(query.k()),
+                filtered ? ", hnsw.iterative_scan=strict_order for --source" : "")
+            : unindexedBecause.get() + ": every vector of the version compared by pgvector";
     connection.setAutoCommit(false);
     try {
       try (Statement settings = connection.createStatement()) {
         if (indexed) {
           settings.execute("SET LOCAL hnsw.ef_search = " + hnsw.efSearchFor(query.k()));
+          if (filtered) {
+            // Without it the scan ends after ef_search candidates, most of them filtered out.
+            settings.execute("SET LOCAL hnsw.iterative_scan = strict_order");
+          }
         } else {
           settings.execute("SET LOCAL enable_indexscan = off");
         }
@@ -126,6 +140,17 @@ public final class NearestChunks {
     } finally {
       connection.rollback();
       connection.setAutoCommit(true);
+    }
+  }
+
+  /** Whether the extension can go on scanning an HNSW index past a filter (pgvector 0.8.0). */
+  private static boolean iterativeScans(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet result =
+            statement.executeQuery(
+                "SELECT string_to_array(extversion, '.')::int[] >= '{0,8,0}'"
+                    + " FROM pg_extension WHERE extname = 'vector'")) {
+      return result.next() && result.getBoolean(1);
     }
   }
 

@@ -147,11 +147,14 @@ public final class VectorIndexes {
         return new Report(exact.get(), List.of("exact search: " + exact.get()));
       }
       List<String> lines = new ArrayList<>();
-      for (Version version : versions(connection)) {
+      for (Version version : versions(connection, Counting.PRESENCE)) {
         if (version.vectors() == 0) {
           continue;
         }
         if (version.index().isPresent()) {
+          try (Statement statement = connection.createStatement()) {
+            createView(statement, version);
+          }
           lines.add(
               version.id() + ": HNSW index " + version.index().get().indexName() + " present");
         } else {
@@ -171,17 +174,35 @@ public final class VectorIndexes {
     }
   }
 
-  /** Every index version, oldest first, with its vectors counted and its index if it is valid. */
-  public static List<Version> versions(Connection connection) throws SQLException {
+  /**
+   * How {@link Version#vectors} is filled: a count reads every vector of the version, which a query
+   * or an ingest's start must not wait for on a big store; presence stops at the first.
+   */
+  public enum Counting {
+    /** The number of vectors. */
+    EXACT("SELECT count(*) FROM indexing.vectors v WHERE v.pipeline_run_id = iv.pipeline_run_id"),
+    /** 1 when the version has any vector, 0 when it has none. */
+    PRESENCE(
+        "SELECT count(*) FROM (SELECT FROM indexing.vectors v"
+            + " WHERE v.pipeline_run_id = iv.pipeline_run_id LIMIT 1) AS one");
+
+    private final String sql;
+
+    Counting(String sql) {
+      this.sql = sql;
+    }
+  }
+
+  /** Every index version, oldest first, with its vectors counted as asked and its valid index. */
+  public static List<Version> versions(Connection connection, Counting counting)
+      throws SQLException {
     List<Version> versions = new ArrayList<>();
     try (Statement statement = connection.createStatement();
         ResultSet result =
             statement.executeQuery(
                 """
                 SELECT iv.pipeline_run_id, iv.embedding_model, iv.dimension, iv.chunk_size,
-                       iv.chunk_overlap, iv.chunk_unit, iv.across_pages,
-                       (SELECT count(*) FROM indexing.vectors v
-                        WHERE v.pipeline_run_id = iv.pipeline_run_id),
+                       iv.chunk_overlap, iv.chunk_unit, iv.across_pages, (%s),
                        vi.index_name, vi.view_name, vi.parameters::text, vi.vectors_indexed,
                        vi.build_seconds,
                        EXISTS (SELECT 1 FROM pg_index i
@@ -191,7 +212,8 @@ public final class VectorIndexes {
                                  AND i.indisvalid)
                 FROM indexing.index_versions iv
                 LEFT JOIN indexing.vector_indexes vi USING (pipeline_run_id)
-                ORDER BY iv.created_at, iv.pipeline_run_id""")) {
+                ORDER BY iv.created_at, iv.pipeline_run_id"""
+                    .formatted(counting.sql))) {
       while (result.next()) {
         Optional<Index> index =
             result.getString(9) != null && result.getBoolean(14)
@@ -234,9 +256,8 @@ public final class VectorIndexes {
       statement.execute("SET maintenance_work_mem = '" + BUILD_MEMORY + "'");
       statement.execute("DROP INDEX IF EXISTS indexing." + index);
       LOG.info(
-          "building HNSW index {} on {} vectors of {} (m={}, ef_construction={})",
+          "building HNSW index {} on the vectors of {} (m={}, ef_construction={})",
           index,
-          version.vectors(),
           version.id(),
           hnsw.m(),
           hnsw.efConstruction());
@@ -252,20 +273,8 @@ public final class VectorIndexes {
               + ") WHERE pipeline_run_id = "
               + versionLiteral(version.id()));
       double seconds = (System.nanoTime() - start) / 1e9;
-      statement.execute(
-          "CREATE OR REPLACE VIEW "
-              + view
-              + " AS SELECT v.chunk_id AS embedding_id, v.embedding::"
-              + vector
-              + " AS embedding, c.text,"
-              + " json_build_object('doc_id', c.doc_id, 'chunk_id', c.chunk_id,"
-              + " 'source_uri', (SELECT min(s.source_uri) FROM ingestion.sources s"
-              + " WHERE s.doc_id = c.doc_id),"
-              + " 'page', c.page, 'char_start', c.char_start, 'char_end', c.char_end,"
-              + " 'index_version', v.pipeline_run_id) AS metadata"
-              + " FROM indexing.vectors v JOIN indexing.chunks c ON c.chunk_id = v.chunk_id"
-              + " WHERE v.pipeline_run_id = "
-              + versionLiteral(version.id()));
+      long vectors = indexed(statement, index);
+      createView(statement, version);
       String parameters =
           JSON.writeValueAsString(Map.of("m", hnsw.m(), "ef_construction", hnsw.efConstruction()));
       try (PreparedStatement record =
@@ -282,13 +291,52 @@ public final class VectorIndexes {
         record.setString(2, index);
         record.setString(3, view);
         record.setString(4, parameters);
-        record.setLong(5, version.vectors());
+        record.setLong(5, vectors);
         record.setDouble(6, seconds);
         record.executeUpdate();
       }
-      return new Index(index, view, parameters, version.vectors(), seconds);
+      return new Index(index, view, parameters, vectors, seconds);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write HNSW parameters as JSON", e);
     }
+  }
+
+  /** The entries of a freshly built index, which its build counted into the catalogue. */
+  private static long indexed(Statement statement, String index) throws SQLException {
+    try (ResultSet result =
+        statement.executeQuery(
+            "SELECT reltuples::bigint FROM pg_class c JOIN pg_namespace n"
+                + " ON n.oid = c.relnamespace WHERE n.nspname = 'indexing' AND c.relname = '"
+                + index
+                + "'")) {
+      result.next();
+      return result.getLong(1);
+    }
+  }
+
+  /**
+   * The version's view, as LangChain4j's {@code PgVectorEmbeddingStore} reads it ({@code
+   * embedding_id}, {@code embedding}, {@code text}, {@code metadata}) and as Spring AI's {@code
+   * PgVectorStore} does ({@code id}, {@code content}, {@code metadata}, {@code embedding}). Made
+   * anew by every ensure, so a view from an older sluice gains the columns added since (new columns
+   * go last: that is what {@code CREATE OR REPLACE VIEW} allows).
+   */
+  private static void createView(Statement statement, Version version) throws SQLException {
+    String vector = "vector(" + version.dimension() + ")";
+    statement.execute(
+        "CREATE OR REPLACE VIEW "
+            + viewName(version.id())
+            + " AS SELECT v.chunk_id AS embedding_id, v.embedding::"
+            + vector
+            + " AS embedding, c.text,"
+            + " json_build_object('doc_id', c.doc_id, 'chunk_id', c.chunk_id,"
+            + " 'source_uri', (SELECT min(s.source_uri) FROM ingestion.sources s"
+            + " WHERE s.doc_id = c.doc_id),"
+            + " 'page', c.page, 'char_start', c.char_start, 'char_end', c.char_end,"
+            + " 'index_version', v.pipeline_run_id) AS metadata,"
+            + " v.chunk_id AS id, c.text AS content"
+            + " FROM indexing.vectors v JOIN indexing.chunks c ON c.chunk_id = v.chunk_id"
+            + " WHERE v.pipeline_run_id = "
+            + versionLiteral(version.id()));
   }
 }

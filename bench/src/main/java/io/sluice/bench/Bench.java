@@ -5,6 +5,7 @@ import io.sluice.pipelines.ingest.IngestOptions;
 import io.sluice.pipelines.ingest.IngestPipeline;
 import io.sluice.samples.BigCorpus;
 import io.sluice.samples.EmbeddedPostgresServer;
+import io.sluice.samples.PgliteServer;
 import io.sluice.samples.SampleCorpus;
 import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.sinks.postgres.RunContext;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
@@ -68,6 +70,15 @@ public final class Bench {
     boolean getBigCorpus();
 
     void setBigCorpus(boolean value);
+
+    @Description(
+        "Measure retrieval alone (issue 16): ingest --corpus, then hit@10, HNSW recall@10 against"
+            + " exact search, query latencies and index build time, on the corpus and on it grown"
+            + " tenfold; the full bench measures it too.")
+    @Default.Boolean(false)
+    boolean getRetrieval();
+
+    void setRetrieval(boolean value);
   }
 
   // A guard against a hung run, not a goal: a big folder takes an hour on a slow day.
@@ -77,6 +88,7 @@ public final class Bench {
   private static final int GENERATED_PAGES = 8;
   private static final int BIG_FILES = 300;
   private static final int BIG_PAGES = 20_000;
+  private static final int RETRIEVAL_QUESTIONS = 100;
 
   private final BenchOptions options;
   private final Path root;
@@ -113,6 +125,10 @@ public final class Bench {
       return;
     }
     Path corpus = corpus();
+    if (options.getRetrieval()) {
+      runRetrieval(corpus);
+      return;
+    }
     Path third = thirdOf(corpus);
     List<SourceDocument> sources = pdfs(corpus);
     out.printf(
@@ -167,6 +183,7 @@ public final class Bench {
       DatabaseConfig direct = migrated(server, "bench_direct");
       PipelineRun first = ingest("direct first run", corpus, direct, "first");
       PipelineRun again = ingest("direct unchanged re-run", corpus, direct, "rerun");
+      List<Retrieval.Figures> retrieval = retrieval(direct);
       PipelineRun thirdRun =
           ingest("direct, a third of the corpus", third, migrated(server, "bench_third"), "third");
       ClusterScaling.Run oneCore = null;
@@ -223,6 +240,7 @@ public final class Bench {
             "Flink cluster, 2 TaskManagers on a core each at parallelism 2 ÷ 1 on one core at"
                 + " parallelism 1, chunks/s (goal ≥ 1.8)");
       }
+      retrievalRatios(retrieval);
       ratio("P8", cold.wallSeconds(), "cold ./sluice ingest of the samples, seconds (goal ≤ 30)");
       ratio(
           "RSS_MIB",
@@ -231,6 +249,47 @@ public final class Bench {
               + " (goal ≤ 1536, flat; a third of the corpus: "
               + Math.round(thirdRun.process().peakRssMiB())
               + ")");
+    }
+  }
+
+  /** Retrieval alone: the corpus ingested once, then searched. */
+  private void runRetrieval(Path corpus) throws Exception {
+    out.printf("sluice bench --retrieval · %s · corpus %s%n", Machine.describe(), corpus);
+    try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startTemporary()) {
+      out.println("\npipeline (sluice ingest, its own JVM)");
+      DatabaseConfig database = migrated(server, "bench_retrieval");
+      ingest("direct first run", corpus, database, "first");
+      List<Retrieval.Figures> figures = retrieval(database);
+      out.println("\nratios");
+      retrievalRatios(figures);
+    }
+  }
+
+  /** The retrieval section, or why it cannot run here (PGlite needs Node.js). */
+  private List<Retrieval.Figures> retrieval(DatabaseConfig ingested) throws Exception {
+    out.printf(
+        "%nretrieval (%d questions from inside chunks, k = 10; pgvector on PGlite)%n",
+        RETRIEVAL_QUESTIONS);
+    Optional<String> unavailable = PgliteServer.unavailable();
+    if (unavailable.isPresent()) {
+      out.println("  not measured: " + unavailable.get());
+      return List.of();
+    }
+    List<Retrieval.Figures> figures =
+        Retrieval.measure(ingested, root.resolve(".sluice").resolve("pglite"), RETRIEVAL_QUESTIONS);
+    figures.forEach(store -> out.println(Retrieval.describe(store)));
+    return figures;
+  }
+
+  private void retrievalRatios(List<Retrieval.Figures> figures) {
+    for (Retrieval.Figures store : figures) {
+      String on = " (" + store.store() + ", " + store.vectors() + " vectors)";
+      ratio("HIT@10", store.hitIndexed(), "a question from inside a chunk finds it, HNSW" + on);
+      ratio("RECALL@10", store.recall(), "HNSW's top 10 ÷ exact search's (goal ≥ 0.95)" + on);
+      ratio(
+          "ANN_SPEEDUP",
+          store.exact().p50() / store.indexed().p50(),
+          "median latency, pgvector exact ÷ HNSW" + on);
     }
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.pipelines.cli.CliRun;
 import io.sluice.samples.SampleCorpus;
+import io.sluice.samples.SelfRetrieval;
 import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.testing.TestDatabases;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -41,10 +41,8 @@ record IngestedSamples(DatabaseConfig database, Path input, String chunkId, Stri
                 WHERE s.source_uri LIKE '%handbook.pdf' AND length(c.text) > 400
                 ORDER BY c.ordinal LIMIT 1 OFFSET 1""")) {
       chunk.next();
-      String[] words = chunk.getString(2).split("\\s+");
-      int middle = words.length / 3;
-      String question = String.join(" ", Arrays.copyOfRange(words, middle, middle + 24));
-      return new IngestedSamples(database, folder, chunk.getString(1), question);
+      return new IngestedSamples(
+          database, folder, chunk.getString(1), SelfRetrieval.question(chunk.getString(2)));
     }
   }
 

@@ -20,6 +20,7 @@ import dev.langchain4j.store.embedding.EmbeddingSearchRequest;
 import dev.langchain4j.store.embedding.pgvector.PgVectorEmbeddingStore;
 import io.sluice.pipelines.cli.CliRun;
 import io.sluice.samples.PgliteServer;
+import io.sluice.samples.StoreTransfer;
 import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.sinks.postgres.SchemaMigrations;
 import io.sluice.sinks.postgres.VectorIndexes;
@@ -67,7 +68,7 @@ public class PgvectorQueryTest {
     samples = IngestedSamples.ingest(FOLDER.newFolder("samples").toPath());
     DatabaseConfig target = new DatabaseConfig(pglite.jdbcUrl());
     SchemaMigrations.migrate(target);
-    StoreTransfer.copy(samples.database(), pglite.jdbcUrl());
+    StoreTransfer.copy(samples.database().jdbcUrl(), pglite.jdbcUrl());
     url = "--databaseUrl=" + pglite.jdbcUrl();
     version =
         TestDatabases.text(

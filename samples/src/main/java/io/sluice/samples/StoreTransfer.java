@@ -1,6 +1,5 @@
-package io.sluice.pipelines.search;
+package io.sluice.samples;
 
-import io.sluice.sinks.postgres.DatabaseConfig;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -12,9 +11,9 @@ import java.util.List;
 /**
  * Copies what an ingest stored from one database to another, row by row through JSON, with plain
  * INSERTs: the way into PGlite, whose server ends on {@code COPY … FROM STDIN}, so sluice's own
- * write path cannot reach it. The target must be migrated first.
+ * write path cannot reach it. The target must be migrated first; the tests and the bench use it.
  */
-final class StoreTransfer {
+public final class StoreTransfer {
   private static final List<String> TABLES =
       List.of(
           "ingestion.documents",
@@ -26,8 +25,9 @@ final class StoreTransfer {
 
   private StoreTransfer() {}
 
-  static void copy(DatabaseConfig from, String toUrl) throws SQLException {
-    try (Connection source = from.connect();
+  /** Copies documents, sources, index versions, chunks and vectors in one transaction. */
+  public static void copy(String fromUrl, String toUrl) throws SQLException {
+    try (Connection source = DriverManager.getConnection(fromUrl);
         Connection target = DriverManager.getConnection(toUrl)) {
       target.setAutoCommit(false);
       for (String table : TABLES) {

@@ -39,18 +39,27 @@ import java.util.Set;
  * slower than a native server's, while the ratio of index to exact search holds within one run.
  */
 final class Retrieval {
-  /** The figures of one store. */
+  /** The figures of one store; {@code indexed} holds one entry per candidate list searched. */
   record Figures(
       String store,
       long vectors,
       double buildSeconds,
       int questions,
       double hitExact,
-      double hitIndexed,
-      double recall,
       Latency exact,
-      Latency indexed,
-      Latency inSluice) {}
+      List<Indexed> indexed,
+      Latency inSluice) {
+    /** The entry for sluice's default candidate list. */
+    Indexed byDefault() {
+      return indexed.stream()
+          .filter(entry -> entry.efSearch() == HnswSettings.DEFAULTS.efSearch())
+          .findFirst()
+          .orElseThrow();
+    }
+  }
+
+  /** Searching through the index with one {@code hnsw.ef_search}. */
+  record Indexed(int efSearch, double hit, double recall, Latency latency) {}
 
   /** Median and 95th percentile of one kind of search, in milliseconds. */
   record Latency(double p50, double p95) {
@@ -69,6 +78,8 @@ final class Retrieval {
   private record Answers(List<List<String>> hits, List<Double> millis) {}
 
   private static final int K = 10;
+  // pgvector's default candidate list and larger ones: what recall costs in latency.
+  private static final int[] CANDIDATES = {40, 64, 100, 200};
   private static final int COPIES = 9;
   // Uniform noise of this width per dimension moves a unit vector of 384 dimensions by about
   // 0.45 of its length: a neighbour at cosine 0.9, near but not a tie.
@@ -122,15 +133,24 @@ final class Retrieval {
               .reduce((older, newer) -> newer)
               .orElseThrow(() -> new IllegalStateException("PGlite built no HNSW index"));
       Answers exact = answers(connection, version, asked, Optional.empty(), true, hnsw, null);
-      Answers indexed =
-          answers(
-              connection, version, asked, Optional.empty(), false, hnsw, "approximate, HNSW index");
-      double recall = 0;
-      for (int i = 0; i < asked.size(); i++) {
-        Set<String> truth = new HashSet<>(exact.hits().get(i));
-        recall +=
-            indexed.hits().get(i).stream().filter(truth::contains).count()
-                / (double) Math.max(1, truth.size());
+      List<Indexed> indexed = new ArrayList<>();
+      for (int efSearch : CANDIDATES) {
+        HnswSettings searched = new HnswSettings(hnsw.m(), hnsw.efConstruction(), efSearch);
+        Answers answers =
+            answers(
+                connection,
+                version,
+                asked,
+                Optional.empty(),
+                false,
+                searched,
+                "approximate, HNSW index");
+        indexed.add(
+            new Indexed(
+                efSearch,
+                hitRate(asked, answers),
+                recall(exact, answers),
+                Latency.of(answers.millis())));
       }
       return new Figures(
           store,
@@ -138,12 +158,22 @@ final class Retrieval {
           version.index().get().buildSeconds(),
           asked.size(),
           hitRate(asked, exact),
-          hitRate(asked, indexed),
-          recall / asked.size(),
           Latency.of(exact.millis()),
-          Latency.of(indexed.millis()),
+          indexed,
           inSluice == null ? null : Latency.of(inSluice.millis()));
     }
+  }
+
+  /** The share of exact search's hits that the index's hits hold, over all questions. */
+  private static double recall(Answers exact, Answers indexed) {
+    double recall = 0;
+    for (int i = 0; i < exact.hits().size(); i++) {
+      Set<String> truth = new HashSet<>(exact.hits().get(i));
+      recall +=
+          indexed.hits().get(i).stream().filter(truth::contains).count()
+              / (double) Math.max(1, truth.size());
+    }
+    return recall / exact.hits().size();
   }
 
   /** Chunks spread over the whole store (ordered by a hash of their id), long enough to ask. */
@@ -246,34 +276,48 @@ final class Retrieval {
     }
   }
 
-  /** Three lines: the store, the quality figures, the latencies. */
+  /** The store, exact search, sluice's own exact search, then one line per candidate list. */
   static String describe(Figures figures) {
-    String inSluice =
-        figures.inSluice() == null
-            ? ""
-            : String.format(
+    StringBuilder lines =
+        new StringBuilder(
+            String.format(
                 Locale.ROOT,
-                " · in sluice, no pgvector %.1f/%.1f",
-                figures.inSluice().p50(),
-                figures.inSluice().p95());
-    return String.format(
-        Locale.ROOT,
-        "  %-34s %d vectors · HNSW build %.1f s · %d questions%n"
-            + "  %-34s hit@10 exact %.3f · HNSW %.3f · recall@10 %.3f%n"
-            + "  %-34s p50/p95 ms: pgvector exact %.1f/%.1f · HNSW %.1f/%.1f%s",
-        figures.store(),
-        figures.vectors(),
-        figures.buildSeconds(),
-        figures.questions(),
-        "",
-        figures.hitExact(),
-        figures.hitIndexed(),
-        figures.recall(),
-        "",
-        figures.exact().p50(),
-        figures.exact().p95(),
-        figures.indexed().p50(),
-        figures.indexed().p95(),
-        inSluice);
+                "  %-34s %d vectors · HNSW build %.1f s (m %d, ef_construction %d) · %d"
+                    + " questions%n",
+                figures.store(),
+                figures.vectors(),
+                figures.buildSeconds(),
+                HnswSettings.DEFAULTS.m(),
+                HnswSettings.DEFAULTS.efConstruction(),
+                figures.questions()));
+    lines.append(
+        String.format(
+            Locale.ROOT,
+            "  %-34s hit@10 %.3f · p50/p95 %.1f/%.1f ms%n",
+            "pgvector, exact",
+            figures.hitExact(),
+            figures.exact().p50(),
+            figures.exact().p95()));
+    if (figures.inSluice() != null) {
+      lines.append(
+          String.format(
+              Locale.ROOT,
+              "  %-34s p50/p95 %.1f/%.1f ms (the ingest's database)%n",
+              "sluice, exact, without pgvector",
+              figures.inSluice().p50(),
+              figures.inSluice().p95()));
+    }
+    for (Indexed entry : figures.indexed()) {
+      lines.append(
+          String.format(
+              Locale.ROOT,
+              "  %-34s hit@10 %.3f · recall@10 %.3f · p50/p95 %.1f/%.1f ms%n",
+              "HNSW, ef_search " + entry.efSearch(),
+              entry.hit(),
+              entry.recall(),
+              entry.latency().p50(),
+              entry.latency().p95()));
+    }
+    return lines.toString().stripTrailing();
   }
 }

@@ -1,6 +1,7 @@
 package io.sluice.pipelines;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 
@@ -90,8 +91,15 @@ public class ArangoIngestTest {
     assertThat(inArango(ArangoGraph.CHUNKS), equalTo(chunksInPostgres()));
     assertThat(inArango(ArangoGraph.HAS_CHUNK).size(), equalTo(chunksInPostgres().size()));
 
+    assertThat(
+        "the stand-in answers as 3.12.4: the run ends by giving the chunk vectors their index",
+        first.out(),
+        containsString("ArangoDB vector index vectors_iv_"));
+    assertThat(first.out(), containsString(" created on " + chunksInPostgres().size()));
+
     CliRun second = ingest();
     assertThat(second.exitCode(), equalTo(0));
+    assertThat(second.out(), containsString(" present"));
     assertThat(inArango(ArangoGraph.DOCUMENTS), equalTo(completedInPostgres()));
     assertThat(inArango(ArangoGraph.CHUNKS), equalTo(chunksInPostgres()));
 

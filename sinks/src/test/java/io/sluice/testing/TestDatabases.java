@@ -65,10 +65,13 @@ public final class TestDatabases {
     }
   }
 
-  public static void execute(DatabaseConfig database, String sql) throws SQLException {
+  /** Runs each statement in turn on one connection. */
+  public static void execute(DatabaseConfig database, String... sql) throws SQLException {
     try (Connection connection = database.connect();
         Statement statement = connection.createStatement()) {
-      statement.execute(sql);
+      for (String each : sql) {
+        statement.execute(each);
+      }
     }
   }
 }

@@ -33,6 +33,6 @@ final class IndexCommand {
         VectorIndexes.ensure(
             database, VectorSearchOptions.pgvectorMode(options), VectorSearchOptions.hnsw(options));
     report.lines().forEach(out::println);
-    return 0;
+    return report.buildFailed() ? 1 : 0;
   }
 }

@@ -1,6 +1,7 @@
 package io.sluice.pipelines.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.pipelines.ingest.ArangoSettings;
 import io.sluice.pipelines.ingest.IngestOptions;
 import io.sluice.pipelines.ingest.IngestPipeline;
 import io.sluice.pipelines.ingest.PipelineMetrics;
@@ -8,6 +9,8 @@ import io.sluice.pipelines.ingest.S3Settings;
 import io.sluice.pipelines.ingest.VectorSearchOptions;
 import io.sluice.pipelines.ingest.Waves;
 import io.sluice.samples.SampleCorpus;
+import io.sluice.sinks.arango.ArangoConfig;
+import io.sluice.sinks.arango.ArangoVectorIndexes;
 import io.sluice.sinks.ledger.ClaimUnsettled;
 import io.sluice.sinks.postgres.HnswSettings;
 import io.sluice.sinks.postgres.PgvectorMode;
@@ -133,8 +136,8 @@ final class IngestCommand {
       // After it: a bulk build is faster than indexing every vector as it lands.
       VectorIndexes.Report vectorSearch =
           state == PipelineResult.State.DONE
-              ? indexesAfterRun(store, pgvector, hnsw)
-              : new VectorIndexes.Report(null, List.of());
+              ? indexesAfterRun(store, pgvector, hnsw, ArangoSettings.from(options), run)
+              : new VectorIndexes.Report(null, List.of(), false);
       RunLedger.RunFigures figures = ledger.figures(runId);
       Map<String, Object> summary = new LinkedHashMap<>();
       summary.put("wall_seconds", seconds);
@@ -163,15 +166,37 @@ final class IngestCommand {
    * complete: its documents are stored, search stays exact, and the report says how to retry.
    */
   private static VectorIndexes.Report indexesAfterRun(
-      Store store, PgvectorMode pgvector, HnswSettings hnsw) {
+      Store store,
+      PgvectorMode pgvector,
+      HnswSettings hnsw,
+      Optional<ArangoConfig> arango,
+      RunContext run) {
+    VectorIndexes.Report postgres;
     try {
-      return VectorIndexes.ensure(store.database(), pgvector, hnsw);
+      postgres = VectorIndexes.ensure(store.database(), pgvector, hnsw);
     } catch (SQLException e) {
       String cause = e.getMessage().lines().findFirst().orElse(e.getSQLState());
       LOG.warn("the HNSW index build failed; search stays exact: {}", cause);
-      return new VectorIndexes.Report(
-          cause, List.of("HNSW index build failed (" + cause + "); sluice index --build retries"));
+      postgres =
+          new VectorIndexes.Report(
+              cause,
+              List.of("HNSW index build failed (" + cause + "); sluice index --build retries"),
+              true);
     }
+    if (arango.isEmpty() || run.indexVersion() == null) {
+      return postgres;
+    }
+    List<String> lines = new ArrayList<>(postgres.lines());
+    try {
+      lines.add(
+          ArangoVectorIndexes.ensure(
+              arango.get(), run.indexVersionId(), run.indexVersion().dimension()));
+    } catch (RuntimeException e) {
+      String cause = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      LOG.warn("the ArangoDB vector index was not created: {}", cause);
+      lines.add("ArangoDB vector index not created (" + cause + "); the next ingest retries");
+    }
+    return new VectorIndexes.Report(postgres.exactBecause(), lines, postgres.buildFailed());
   }
 
   /**

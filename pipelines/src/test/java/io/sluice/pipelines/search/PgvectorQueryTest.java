@@ -105,6 +105,37 @@ public class PgvectorQueryTest {
   }
 
   @Test
+  public void aVersionPgvectorCannotIndexStaysExactAndLeavesTheOthersTheirs() throws Exception {
+    // HNSW on vector(n) stops at 2,000 dimensions: a 3,072-dimension model's version cannot have
+    // it.
+    String wide = "iv-00000000000000ff";
+    DatabaseConfig database = new DatabaseConfig(pglite.jdbcUrl());
+    try {
+      TestDatabases.execute(
+          database,
+          "INSERT INTO indexing.index_versions (pipeline_run_id, embedding_model, dimension,"
+              + " chunk_size, chunk_overlap, chunk_unit, across_pages) VALUES ('"
+              + wide
+              + "', 'wide-model', 3072, 256, 32, 'model-tokens', false)",
+          "INSERT INTO indexing.vectors (chunk_id, pipeline_run_id, dimension, embedding, run_id)"
+              + " SELECT chunk_id, '"
+              + wide
+              + "', 3072, array_fill(0.5::real, ARRAY[3072]), 'wide' FROM indexing.chunks LIMIT 1");
+
+      CliRun run = CliRun.of("index", "--build", url);
+
+      assertThat(run.out(), run.exitCode(), equalTo(1));
+      assertThat(run.out(), containsString(wide + ": HNSW index not built ("));
+      assertThat(run.out(), containsString(VectorIndexes.indexName(version) + " present"));
+    } finally {
+      TestDatabases.execute(
+          database,
+          "DELETE FROM indexing.vectors WHERE pipeline_run_id = '" + wide + "'",
+          "DELETE FROM indexing.index_versions WHERE pipeline_run_id = '" + wide + "'");
+    }
+  }
+
+  @Test
   public void aSentenceOfAChunkFindsThatChunkThroughTheIndex() throws Exception {
     List<JsonNode> lines = queryJson("query", samples.question(), url, "--json", "--explain");
 

@@ -54,9 +54,9 @@ public final class VectorIndexes {
 
   /**
    * What {@link #ensure} found or did: why search is exact ({@code null} when pgvector is used),
-   * and one line per index version.
+   * one line per index version, and whether a build failed.
    */
-  public record Report(String exactBecause, List<String> lines) {}
+  public record Report(String exactBecause, List<String> lines, boolean buildFailed) {}
 
   private VectorIndexes() {}
 
@@ -144,9 +144,10 @@ public final class VectorIndexes {
     try (Connection connection = database.connect()) {
       Optional<String> exact = exactBecause(connection, mode);
       if (exact.isPresent()) {
-        return new Report(exact.get(), List.of("exact search: " + exact.get()));
+        return new Report(exact.get(), List.of("exact search: " + exact.get()), false);
       }
       List<String> lines = new ArrayList<>();
+      boolean failed = false;
       for (Version version : versions(connection, Counting.PRESENCE)) {
         if (version.vectors() == 0) {
           continue;
@@ -158,7 +159,18 @@ public final class VectorIndexes {
           lines.add(
               version.id() + ": HNSW index " + version.index().get().indexName() + " present");
         } else {
-          Index built = build(connection, version, hnsw);
+          Index built;
+          try {
+            built = build(connection, version, hnsw);
+          } catch (SQLException e) {
+            // One version pgvector cannot index (more than 2,000 dimensions, say) must not keep
+            // the others from their indexes, nor an ingest from starting: its search stays exact.
+            String cause = e.getMessage().lines().findFirst().orElse(e.getSQLState());
+            LOG.warn("HNSW index of {} not built, its search stays exact: {}", version.id(), cause);
+            failed = true;
+            lines.add(version.id() + ": HNSW index not built (" + cause + "); search stays exact");
+            continue;
+          }
           lines.add(
               String.format(
                   Locale.ROOT,
@@ -170,7 +182,7 @@ public final class VectorIndexes {
                   built.viewName()));
         }
       }
-      return new Report(null, lines);
+      return new Report(null, lines, failed);
     }
   }
 

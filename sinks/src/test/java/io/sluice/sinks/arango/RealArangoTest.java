@@ -10,6 +10,7 @@ import com.arangodb.Protocol;
 import io.sluice.sinks.postgres.Fixtures;
 import io.sluice.transforms.model.DocumentRecord;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.testing.PAssert;
@@ -81,5 +82,38 @@ public class RealArangoTest {
   @Test
   public void replayOverHttp1LeavesTheSameGraph() {
     replayLeavesTheSameGraph(Protocol.HTTP_JSON);
+  }
+
+  /**
+   * The index on a real server (3.12.4 and later, started with {@code --experimental-vector-index})
+   * and the AQL nearest-neighbour query the README shows: a chunk's own vector finds that chunk.
+   */
+  @Test
+  public void aVectorIndexIsTrainedAndAnswersTheReadmesQuery() {
+    ArangoConfig config =
+        config(
+            Protocol.HTTP2_JSON,
+            "sluice_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+    write(config);
+    ArangoDB arango = config.connect();
+    try {
+      ArangoDatabase database = arango.db(config.database());
+      assertThat(
+          ArangoVectorIndexes.ensure(config, "iv-test", Fixtures.VERSION.dimension()),
+          equalTo("ArangoDB vector index vectors_iv_test created on 7 chunk vertices"));
+      DocumentRecord document = DOCUMENTS.get(0);
+      List<String> nearest =
+          database
+              .query(
+                  "FOR c IN chunks LET score = APPROX_NEAR_COSINE(c.embedding, @question)"
+                      + " SORT score DESC LIMIT 3 RETURN c._key",
+                  String.class,
+                  Map.of("question", document.chunks().get(2).embedding()))
+              .asListRemaining();
+      assertThat(nearest.get(0), equalTo(document.chunks().get(2).chunkId()));
+      database.drop();
+    } finally {
+      arango.shutdown();
+    }
   }
 }

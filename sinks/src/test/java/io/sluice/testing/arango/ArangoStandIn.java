@@ -15,10 +15,13 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -69,7 +72,10 @@ public final class ArangoStandIn implements AutoCloseable {
   private final Map<String, int[]> itemErrors = new ConcurrentHashMap<>();
 
   /** One collection: its type and documents in key order. */
-  private record StoredCollection(String name, int type, Map<String, ObjectNode> documents) {}
+  private record StoredCollection(
+      String name, int type, Map<String, ObjectNode> documents, List<ObjectNode> indexes) {}
+
+  private volatile String serverVersion = "3.12.4";
 
   private ArangoStandIn(String user, String password) throws IOException {
     authorization =
@@ -145,6 +151,11 @@ public final class ArangoStandIn implements AutoCloseable {
   /** Writing a document with this key fails with this error number the next {@code times}. */
   public void failKey(String key, int errorNum, int times) {
     itemErrors.put(key, new int[] {errorNum, times});
+  }
+
+  /** The version {@code /_api/version} answers with from now on (3.12.4 at start). */
+  public void reportVersion(String version) {
+    serverVersion = version;
   }
 
   public void clearFaults() {
@@ -246,7 +257,7 @@ public final class ArangoStandIn implements AutoCloseable {
           JSON.createObjectNode()
               .put("server", "arango")
               .put("license", "community")
-              .put("version", "3.12.4"));
+              .put("version", serverVersion));
     }
     if (rest.equals("/_api/database") && method.equals("POST")) {
       return createDatabase(JSON.readTree(body));
@@ -267,6 +278,19 @@ public final class ArangoStandIn implements AutoCloseable {
     }
     if (rest.equals("/_api/collection") && method.equals("POST")) {
       return createCollection(collections, JSON.readTree(body));
+    }
+    if (rest.startsWith("/_api/collection/") && rest.endsWith("/count") && method.equals("GET")) {
+      StoredCollection collection =
+          collections.get(decode(rest.substring(17, rest.length() - "/count".length())));
+      return collection == null
+          ? error(404, 1203, "collection or view not found")
+          : ok(200, collectionInfo(collection).put("count", collection.documents().size()));
+    }
+    if (rest.equals("/_api/index") && method.equals("GET")) {
+      StoredCollection collection = collections.get(query.get("collection"));
+      return collection == null
+          ? error(404, 1203, "collection or view not found")
+          : ok(200, indexList(collection));
     }
     if (rest.startsWith("/_api/collection/") && method.equals("GET")) {
       StoredCollection collection = collections.get(decode(rest.substring(17)));
@@ -312,7 +336,8 @@ public final class ArangoStandIn implements AutoCloseable {
   private Answer createCollection(Map<String, StoredCollection> collections, JsonNode request) {
     String name = request.path("name").asText();
     int type = request.path("type").asInt(DOCUMENT_COLLECTION);
-    StoredCollection created = new StoredCollection(name, type, new ConcurrentHashMap<>());
+    StoredCollection created =
+        new StoredCollection(name, type, new ConcurrentHashMap<>(), new CopyOnWriteArrayList<>());
     if (collections.putIfAbsent(name, created) != null) {
       return error(409, 1207, "duplicate name");
     }
@@ -333,8 +358,20 @@ public final class ArangoStandIn implements AutoCloseable {
 
   private Answer createIndex(
       Map<String, StoredCollection> collections, String name, JsonNode request) {
-    if (name == null || !collections.containsKey(name)) {
+    StoredCollection collection = name == null ? null : collections.get(name);
+    if (collection == null) {
       return error(404, 1203, "collection or view not found");
+    }
+    for (ObjectNode index : collection.indexes()) {
+      if (index.path("name").asText().equals(request.path("name").asText())) {
+        return ok(200, index.deepCopy().put("isNewlyCreated", false));
+      }
+    }
+    if (request.path("type").asText().equals("vector")) {
+      Optional<String> refused = vectorIndexRefused(collection, request);
+      if (refused.isPresent()) {
+        return error(400, 10, refused.get());
+      }
     }
     ObjectNode index =
         ((ObjectNode) request.deepCopy())
@@ -344,7 +381,53 @@ public final class ArangoStandIn implements AutoCloseable {
             .put("code", 201);
     index.putIfAbsent("unique", JSON.getNodeFactory().booleanNode(false));
     index.putIfAbsent("sparse", JSON.getNodeFactory().booleanNode(false));
+    collection.indexes().add(index);
     return ok(201, index);
+  }
+
+  /**
+   * What a real server refuses when it trains a vector index: fewer documents than lists (Faiss
+   * cannot train), or a document whose vector is missing or of another dimension.
+   */
+  private static Optional<String> vectorIndexRefused(
+      StoredCollection collection, JsonNode request) {
+    String field = request.path("fields").path(0).asText();
+    int dimension = request.path("params").path("dimension").asInt();
+    int lists = request.path("params").path("nLists").asInt();
+    if (collection.documents().size() < lists) {
+      return Optional.of(
+          "Number of training points ("
+              + collection.documents().size()
+              + ") should be at least as large as number of clusters ("
+              + lists
+              + ")");
+    }
+    for (ObjectNode document : collection.documents().values()) {
+      if (document.path(field).size() != dimension) {
+        return Optional.of(
+            "the dimension of the vector in document "
+                + document.path("_key").asText()
+                + " does not match the index's "
+                + dimension);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private ObjectNode indexList(StoredCollection collection) {
+    ObjectNode answer = JSON.createObjectNode().put("error", false).put("code", 200);
+    ArrayNode indexes = answer.putArray("indexes");
+    indexes
+        .addObject()
+        .put("id", collection.name() + "/0")
+        .put("name", "primary")
+        .put("type", "primary")
+        .put("unique", true)
+        .put("sparse", false)
+        .putArray("fields")
+        .add("_key");
+    collection.indexes().forEach(index -> indexes.add(index.deepCopy()));
+    return answer;
   }
 
   private Answer createGraph(String database, JsonNode request) {

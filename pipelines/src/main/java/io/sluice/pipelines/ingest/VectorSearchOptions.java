@@ -30,7 +30,7 @@ public interface VectorSearchOptions extends StoreOptions {
   @Description(
       "HNSW search: candidate list per query (pgvector's hnsw.ef_search), raised to --k when"
           + " smaller.")
-  @Default.Integer(40)
+  @Default.Integer(100)
   int getHnswEfSearch();
 
   void setHnswEfSearch(int value);

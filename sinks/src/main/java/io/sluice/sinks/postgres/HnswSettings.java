@@ -4,10 +4,12 @@ import java.io.Serializable;
 
 /**
  * How an HNSW index is built ({@code m}, {@code ef_construction}) and searched ({@code ef_search}),
- * within the ranges pgvector accepts. pgvector's own defaults are 16, 64 and 40.
+ * within the ranges pgvector accepts. {@code m} and {@code ef_construction} default to pgvector's
+ * own 16 and 64; {@code ef_search} to 100, not pgvector's 40: on 115,430 vectors (the bench's
+ * corpus grown tenfold) recall@10 went from 0.934 to 0.984 at the same median latency.
  */
 public record HnswSettings(int m, int efConstruction, int efSearch) implements Serializable {
-  public static final HnswSettings DEFAULTS = new HnswSettings(16, 64, 40);
+  public static final HnswSettings DEFAULTS = new HnswSettings(16, 64, 100);
 
   public HnswSettings {
     if (m < 2 || m > 100) {

@@ -6,18 +6,16 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
 import com.arangodb.ArangoDB;
-import com.arangodb.Protocol;
 import com.arangodb.entity.IndexEntity;
 import com.arangodb.entity.IndexType;
 import io.sluice.sinks.postgres.Fixtures;
-import io.sluice.testing.arango.ArangoStandIn;
+import io.sluice.testing.arango.RunningArangoStandIn;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
-import org.junit.After;
-import org.junit.Before;
+import org.junit.Rule;
 import org.junit.Test;
 
 /**
@@ -27,26 +25,7 @@ import org.junit.Test;
  */
 public class ArangoVectorIndexesTest {
   private static final int DIMENSION = Fixtures.VERSION.dimension();
-  private ArangoStandIn standIn;
-  private ArangoConfig config;
-
-  @Before
-  public void start() throws Exception {
-    standIn = ArangoStandIn.start("root", "secret");
-    config =
-        new ArangoConfig(
-            "http://127.0.0.1:" + standIn.port(),
-            "sluice",
-            "root",
-            "secret",
-            Protocol.HTTP_JSON,
-            true);
-  }
-
-  @After
-  public void stop() {
-    standIn.close();
-  }
+  @Rule public final RunningArangoStandIn arango = new RunningArangoStandIn();
 
   private void writeSevenChunks() {
     Pipeline pipeline = Pipeline.create(TestPipeline.testingPipelineOptions());
@@ -56,20 +35,20 @@ public class ArangoVectorIndexesTest {
                     Create.of(
                         Fixtures.document("file:///long.pdf", "long", 5),
                         Fixtures.document("file:///short.pdf", "short", 2)))
-                .apply(ArangoWrite.to(config).withIndexVersion("iv-test", "test-model"))
+                .apply(ArangoWrite.to(arango.config()).withIndexVersion("iv-test", "test-model"))
                 .failures())
         .empty();
     pipeline.run().waitUntilFinish();
   }
 
   private List<IndexEntity> vectorIndexes() {
-    ArangoDB arango = config.connect();
+    ArangoDB client = arango.config().connect();
     try {
-      return arango.db("sluice").collection(ArangoGraph.CHUNKS).getIndexes().stream()
+      return client.db("sluice").collection(ArangoGraph.CHUNKS).getIndexes().stream()
           .filter(index -> index.getType() == IndexType.vector)
           .toList();
     } finally {
-      arango.shutdown();
+      client.shutdown();
     }
   }
 
@@ -78,10 +57,10 @@ public class ArangoVectorIndexesTest {
     writeSevenChunks();
 
     assertThat(
-        ArangoVectorIndexes.ensure(config, "iv-test", DIMENSION),
+        ArangoVectorIndexes.ensure(arango.config(), "iv-test", DIMENSION),
         equalTo("ArangoDB vector index vectors_iv_test created on 7 chunk vertices"));
     assertThat(
-        ArangoVectorIndexes.ensure(config, "iv-test", DIMENSION),
+        ArangoVectorIndexes.ensure(arango.config(), "iv-test", DIMENSION),
         equalTo("ArangoDB vector index vectors_iv_test present"));
 
     List<IndexEntity> indexes = vectorIndexes();
@@ -97,10 +76,10 @@ public class ArangoVectorIndexesTest {
   @Test
   public void aSecondVersionIsRefusedWithTheReasonNotMixedIntoTheFirstsIndex() {
     writeSevenChunks();
-    ArangoVectorIndexes.ensure(config, "iv-test", DIMENSION);
+    ArangoVectorIndexes.ensure(arango.config(), "iv-test", DIMENSION);
 
     assertThat(
-        ArangoVectorIndexes.ensure(config, "iv-other", DIMENSION),
+        ArangoVectorIndexes.ensure(arango.config(), "iv-other", DIMENSION),
         containsString("has vectors_iv_test for another index version"));
     assertThat(vectorIndexes(), hasSize(1));
   }
@@ -108,25 +87,25 @@ public class ArangoVectorIndexesTest {
   @Test
   public void aServerBefore3124IsToldApartAndAskedForNothing() {
     writeSevenChunks();
-    standIn.reportVersion("3.12.3");
+    arango.standIn().reportVersion("3.12.3");
 
     assertThat(
-        ArangoVectorIndexes.ensure(config, "iv-test", DIMENSION),
+        ArangoVectorIndexes.ensure(arango.config(), "iv-test", DIMENSION),
         equalTo("ArangoDB 3.12.3 has no vector index (3.12.4 and later): AQL search is exact"));
     assertThat(vectorIndexes(), hasSize(0));
   }
 
   @Test
   public void anEmptyCollectionWaitsForVectorsToTrainOn() {
-    ArangoDB arango = config.connect();
+    ArangoDB client = arango.config().connect();
     try {
-      ArangoGraph.ensure(arango, config);
+      ArangoGraph.ensure(client, arango.config());
     } finally {
-      arango.shutdown();
+      client.shutdown();
     }
 
     assertThat(
-        ArangoVectorIndexes.ensure(config, "iv-test", DIMENSION),
+        ArangoVectorIndexes.ensure(arango.config(), "iv-test", DIMENSION),
         equalTo("ArangoDB vector index not created: no chunk vertices yet"));
     assertThat(vectorIndexes(), hasSize(0));
   }

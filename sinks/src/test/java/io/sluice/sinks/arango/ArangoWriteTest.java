@@ -4,9 +4,8 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import com.arangodb.Protocol;
 import io.sluice.sinks.postgres.Fixtures;
-import io.sluice.testing.arango.ArangoStandIn;
+import io.sluice.testing.arango.RunningArangoStandIn;
 import io.sluice.transforms.model.Chunk;
 import io.sluice.transforms.model.DocumentRecord;
 import io.sluice.transforms.model.Failure;
@@ -22,8 +21,7 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollection;
-import org.junit.After;
-import org.junit.Before;
+import org.junit.Rule;
 import org.junit.Test;
 
 /** The ArangoDB sink through the real driver against the wire-level stand-in, faults included. */
@@ -32,29 +30,10 @@ public class ArangoWriteTest {
   private static final DocumentRecord SHORT = Fixtures.document("file:///short.pdf", "short", 2);
   private static final DocumentRecord EMPTY = Fixtures.document("file:///scan.pdf", "scan", 0);
 
-  private ArangoStandIn standIn;
-  private ArangoConfig config;
-
-  @Before
-  public void start() throws Exception {
-    standIn = ArangoStandIn.start("root", "secret");
-    config =
-        new ArangoConfig(
-            "http://127.0.0.1:" + standIn.port(),
-            "sluice",
-            "root",
-            "secret",
-            Protocol.HTTP_JSON,
-            true);
-  }
-
-  @After
-  public void stop() {
-    standIn.close();
-  }
+  @Rule public final RunningArangoStandIn arango = new RunningArangoStandIn();
 
   private ArangoWrite sink() {
-    return ArangoWrite.to(config)
+    return ArangoWrite.to(arango.config())
         .withIndexVersion("iv-test", "test-model")
         .withMaxBatchDocuments(2);
   }
@@ -81,7 +60,7 @@ public class ArangoWriteTest {
       java.util.Collections.synchronizedList(new ArrayList<>());
 
   private Set<String> keys(String collection) {
-    return standIn.documents("sluice", collection).keySet();
+    return arango.standIn().documents("sluice", collection).keySet();
   }
 
   private static Set<String> chunkIds(DocumentRecord... documents) {
@@ -105,7 +84,7 @@ public class ArangoWriteTest {
     assertThat(edges.size(), equalTo(7));
     assertThat(keys(ArangoGraph.NEXT_CHUNK).size(), equalTo(4 + 1));
     assertThat(
-        standIn.documents("sluice", ArangoGraph.DOCUMENTS).values().stream()
+        arango.standIn().documents("sluice", ArangoGraph.DOCUMENTS).values().stream()
             .allMatch(vertex -> vertex.path("complete").asBoolean()),
         equalTo(true));
   }
@@ -114,17 +93,17 @@ public class ArangoWriteTest {
   public void connectionsCutWhileTheGraphIsCreatedAreRetried() {
     // Creates of the setup are carried out and their answers cut: the retry finds the
     // collections there, which must count as success, not as an error without a number.
-    standIn.dropNextCreates(3);
+    arango.standIn().dropNextCreates(3);
     assertThat(write(List.of(SHORT)), equalTo(List.of()));
     assertThat(keys(ArangoGraph.CHUNKS), equalTo(chunkIds(SHORT)));
   }
 
   @Test
   public void outagesDroppedConnectionsAndConflictsEndWithNothingLostOrDoubled() {
-    standIn.failNext(5, 503);
-    standIn.failKey(SHORT.chunks().get(1).chunkId(), 1200, 2);
+    arango.standIn().failNext(5, 503);
+    arango.standIn().failKey(SHORT.chunks().get(1).chunkId(), 1200, 2);
     assertThat(write(List.of(LONG, SHORT)), equalTo(List.of()));
-    standIn.dropNext(2);
+    arango.standIn().dropNext(2);
     assertThat(write(List.of(EMPTY, LONG)), equalTo(List.of()));
 
     assertThat(keys(ArangoGraph.CHUNKS), equalTo(chunkIds(LONG, SHORT)));
@@ -154,7 +133,7 @@ public class ArangoWriteTest {
 
   @Test
   public void aPermanentItemErrorFailsItsDocumentWhichNeverLooksComplete() {
-    standIn.failKey(LONG.chunks().get(3).chunkId(), 1221);
+    arango.standIn().failKey(LONG.chunks().get(3).chunkId(), 1221);
     List<Failure> failures = write(List.of(LONG, SHORT));
 
     assertThat(failures.size(), equalTo(1));

@@ -1,11 +1,13 @@
 package io.sluice.testing.arango;
 
+import com.arangodb.Protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.sluice.sinks.arango.ArangoConfig;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -53,6 +55,8 @@ public final class ArangoStandIn implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(8);
   private final String authorization;
+  private final String user;
+  private final String password;
   private final Map<String, Map<String, StoredCollection>> databases = new ConcurrentHashMap<>();
   private final Map<String, Map<String, JsonNode>> graphs = new ConcurrentHashMap<>();
   private final AtomicLong revisions = new AtomicLong(1_000);
@@ -78,6 +82,8 @@ public final class ArangoStandIn implements AutoCloseable {
   private volatile String serverVersion = "3.12.4";
 
   private ArangoStandIn(String user, String password) throws IOException {
+    this.user = user;
+    this.password = password;
     authorization =
         "Basic "
             + Base64.getEncoder()
@@ -91,6 +97,12 @@ public final class ArangoStandIn implements AutoCloseable {
 
   public static ArangoStandIn start(String user, String password) throws IOException {
     return new ArangoStandIn(user, password);
+  }
+
+  /** How sluice reaches this stand-in's database: HTTP/1.1, its credentials, created if missing. */
+  public ArangoConfig config(String database) {
+    return new ArangoConfig(
+        "http://127.0.0.1:" + port(), database, user, password, Protocol.HTTP_JSON, true);
   }
 
   public String host() {

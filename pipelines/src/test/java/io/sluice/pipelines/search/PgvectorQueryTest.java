@@ -136,6 +136,32 @@ public class PgvectorQueryTest {
   }
 
   @Test
+  public void aViewFromAnOlderSluiceGainsTheColumnsAddedSince() throws Exception {
+    String view = VectorIndexes.viewName(version);
+    DatabaseConfig database = new DatabaseConfig(pglite.jdbcUrl());
+    // The view as the first sluice with views made it: LangChain4j's columns only.
+    TestDatabases.execute(
+        database,
+        "DROP VIEW " + view,
+        "CREATE VIEW "
+            + view
+            + " AS SELECT v.chunk_id AS embedding_id, v.embedding::vector(384) AS embedding,"
+            + " c.text, json_build_object('chunk_id', c.chunk_id) AS metadata"
+            + " FROM indexing.vectors v JOIN indexing.chunks c ON c.chunk_id = v.chunk_id");
+    String springColumns =
+        "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'search'"
+            + " AND table_name = '"
+            + view.substring(view.indexOf('.') + 1)
+            + "' AND column_name IN ('id', 'content')";
+    assertThat(TestDatabases.count(database, springColumns), equalTo(0L));
+
+    CliRun run = CliRun.of("index", "--build", url);
+
+    assertThat(run.out(), run.exitCode(), equalTo(0));
+    assertThat(TestDatabases.count(database, springColumns), equalTo(2L));
+  }
+
+  @Test
   public void aSentenceOfAChunkFindsThatChunkThroughTheIndex() throws Exception {
     List<JsonNode> lines = queryJson("query", samples.question(), url, "--json", "--explain");
 

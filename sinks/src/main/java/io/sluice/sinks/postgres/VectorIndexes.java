@@ -31,6 +31,8 @@ public final class VectorIndexes {
   // An HNSW build is several times faster while its graph fits in maintenance_work_mem (64 MB by
   // default, about 40,000 vectors of 384 dimensions); the setting is the session's own.
   private static final String BUILD_MEMORY = "512MB";
+  private static final List<String> VIEW_COLUMNS =
+      List.of("embedding_id", "embedding", "text", "metadata", "id", "content");
 
   /** An index version as stored, with its vector count and its index, if it has one. */
   public record Version(
@@ -153,8 +155,10 @@ public final class VectorIndexes {
           continue;
         }
         if (version.index().isPresent()) {
-          try (Statement statement = connection.createStatement()) {
-            createView(statement, version);
+          if (!viewCurrent(connection, version.id())) {
+            try (Statement statement = connection.createStatement()) {
+              createView(statement, version);
+            }
           }
           lines.add(
               version.id() + ": HNSW index " + version.index().get().indexName() + " present");
@@ -327,11 +331,29 @@ public final class VectorIndexes {
   }
 
   /**
+   * Whether the version's view has the columns this sluice gives it; replacing a view takes a lock
+   * that would queue the frameworks' reads behind any long one, so a current view is left alone.
+   */
+  private static boolean viewCurrent(Connection connection, String version) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'search'"
+                + " AND table_name = ? AND column_name = ANY (?)")) {
+      statement.setString(1, identifier(version));
+      statement.setArray(2, connection.createArrayOf("text", VIEW_COLUMNS.toArray()));
+      try (ResultSet result = statement.executeQuery()) {
+        result.next();
+        return result.getInt(1) == VIEW_COLUMNS.size();
+      }
+    }
+  }
+
+  /**
    * The version's view, as LangChain4j's {@code PgVectorEmbeddingStore} reads it ({@code
    * embedding_id}, {@code embedding}, {@code text}, {@code metadata}) and as Spring AI's {@code
-   * PgVectorStore} does ({@code id}, {@code content}, {@code metadata}, {@code embedding}). Made
-   * anew by every ensure, so a view from an older sluice gains the columns added since (new columns
-   * go last: that is what {@code CREATE OR REPLACE VIEW} allows).
+   * PgVectorStore} does ({@code id}, {@code content}, {@code metadata}, {@code embedding}). An
+   * ensure that finds a view from an older sluice makes it anew, so it gains the columns added
+   * since (new columns go last: that is what {@code CREATE OR REPLACE VIEW} allows).
    */
   private static void createView(Statement statement, Version version) throws SQLException {
     String vector = "vector(" + version.dimension() + ")";

@@ -146,6 +146,7 @@ final class IngestCommand {
       summary.put("documents_redone", counters.counter(ClaimUnsettled.class, "documents_redone"));
       summary.put("pages_extracted", counters.counter(ExtractText.class, "pages_extracted"));
       summary.put("chunks_embedded", counters.counter(EmbedChunks.class, "chunks_embedded"));
+      summary.put("vectors_reused", counters.counter(EmbedChunks.class, "vectors_reused"));
       summary.put("documents_read", counters.counter(ReadSources.class, "documents_read"));
       summary.put("documents_pruned", pruned);
       pruneHeldBack.ifPresent(reason -> summary.put("prune_held_back", reason));

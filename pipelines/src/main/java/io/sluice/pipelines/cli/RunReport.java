@@ -40,6 +40,9 @@ final class RunReport {
     out.printf(
         "  %-26s %8d   embeddings computed %d (%.1f chunks/s)%n",
         "chunks written", figures.chunksWritten(), embedded, seconds > 0 ? embedded / seconds : 0);
+    out.printf(
+        "  %-26s %8d   texts whose stored vector was taken instead of embedding them again%n",
+        "vectors reused", number(summary, "vectors_reused"));
     if (number(summary, "documents_pruned") > 0) {
       out.printf("  %-26s %8d%n", "documents pruned", number(summary, "documents_pruned"));
     }

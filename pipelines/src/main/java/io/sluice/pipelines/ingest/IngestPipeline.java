@@ -5,6 +5,7 @@ import io.sluice.sinks.arango.ArangoWrite;
 import io.sluice.sinks.ledger.ClaimUnsettled;
 import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.sinks.postgres.PostgresIO;
+import io.sluice.sinks.postgres.PostgresStoredVectors;
 import io.sluice.sinks.postgres.RunContext;
 import io.sluice.transforms.chunk.ChunkText;
 import io.sluice.transforms.chunk.Chunker;
@@ -186,7 +187,12 @@ public final class IngestPipeline {
     WithFailures.Result<PCollection<DocumentRecord>, Failure> chunked =
         extracted.output().apply("Chunk", ChunkText.with(chunking).withChunker(chunker));
     WithFailures.Result<PCollection<DocumentRecord>, Failure> vectors =
-        chunked.output().apply("Embed", EmbedChunks.with(embedder));
+        chunked
+            .output()
+            .apply(
+                "Embed",
+                EmbedChunks.with(embedder)
+                    .withStoredVectors(new PostgresStoredVectors(database, run.indexVersionId())));
     PCollection<DocumentRecord> embedded = vectors.output();
     // With ArangoDB, documents reach PostgreSQL, whose ledger marks them completed, only once
     // the graph has them: a document ArangoDB refused is retried by the next run, never skipped.

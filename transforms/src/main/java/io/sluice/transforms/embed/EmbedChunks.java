@@ -6,7 +6,10 @@ import io.sluice.transforms.model.Failure;
 import io.sluice.transforms.model.FailureClass;
 import io.sluice.transforms.model.Stage;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -17,13 +20,20 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fills every chunk's vector with the embedder its factory opens; sluice's own is the in-process
  * model, loaded once per class loader ({@link SentenceEmbedder#acquire}), a document's chunks
- * embedded in parallel on its pool. A document the embedder throws on (a model failing on this
- * input, a wrong number of vectors) comes out as a failure of stage {@code embed} ({@code
- * unexpected}, retried by later runs and quarantined when it keeps failing); the others go on.
+ * embedded in parallel on its pool. Each distinct text of a document is embedded once, and with
+ * {@link #withStoredVectors} a text the store already holds a vector for takes that vector: an
+ * edited document costs the embeddings of its changed chunks only. A lookup that fails (the store
+ * unreachable for a moment) costs embeddings, never a document: its texts are embedded. A document
+ * the embedder throws on (a model failing on this input, a wrong number of vectors) comes out as a
+ * failure of stage {@code embed} ({@code unexpected}, retried by later runs and quarantined when it
+ * keeps failing); the others go on.
  */
 public final class EmbedChunks
     extends PTransform<
@@ -32,9 +42,11 @@ public final class EmbedChunks
   private static final TupleTag<Failure> FAILURES = new TupleTag<>() {};
 
   private final Embedder.Factory embedder;
+  private final StoredVectors.@Nullable Factory stored;
 
-  private EmbedChunks(Embedder.Factory embedder) {
+  private EmbedChunks(Embedder.Factory embedder, StoredVectors.@Nullable Factory stored) {
     this.embedder = embedder;
+    this.stored = stored;
   }
 
   /** Embeds with {@code embedder}; {@link SentenceEmbedder#factory} opens the in-process model. */
@@ -42,7 +54,15 @@ public final class EmbedChunks
     if (embedder == null) {
       throw new IllegalArgumentException("embedder must not be null");
     }
-    return new EmbedChunks(embedder);
+    return new EmbedChunks(embedder, null);
+  }
+
+  /** Takes the stored vector of a text that has one, instead of embedding it again. */
+  public EmbedChunks withStoredVectors(StoredVectors.Factory stored) {
+    if (stored == null) {
+      throw new IllegalArgumentException("stored vectors must not be null");
+    }
+    return new EmbedChunks(embedder, stored);
   }
 
   @Override
@@ -51,24 +71,33 @@ public final class EmbedChunks
     PCollectionTuple embedded =
         documents.apply(
             "Embed",
-            ParDo.of(new EmbedFn(embedder)).withOutputTags(EMBEDDED, TupleTagList.of(FAILURES)));
+            ParDo.of(new EmbedFn(embedder, stored))
+                .withOutputTags(EMBEDDED, TupleTagList.of(FAILURES)));
     return WithFailures.Result.of(embedded, EMBEDDED, FAILURES);
   }
 
   private static final class EmbedFn extends DoFn<DocumentRecord, DocumentRecord> {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbedChunks.class);
     private final Counter chunksEmbedded = Metrics.counter(EmbedChunks.class, "chunks_embedded");
+    private final Counter vectorsReused = Metrics.counter(EmbedChunks.class, "vectors_reused");
+    private final Counter lookupsFailed =
+        Metrics.counter(EmbedChunks.class, "vector_lookups_failed");
     private final Counter documentsFailed = Metrics.counter(EmbedChunks.class, "documents_failed");
 
     private final Embedder.Factory factory;
+    private final StoredVectors.@Nullable Factory storedFactory;
     private transient Embedder embedder;
+    private transient @Nullable StoredVectors stored;
 
-    EmbedFn(Embedder.Factory factory) {
+    EmbedFn(Embedder.Factory factory, StoredVectors.@Nullable Factory storedFactory) {
       this.factory = factory;
+      this.storedFactory = storedFactory;
     }
 
     @Setup
     public void setup() {
       embedder = factory.open();
+      stored = storedFactory == null ? null : storedFactory.open();
     }
 
     @Teardown
@@ -76,6 +105,10 @@ public final class EmbedChunks
       if (embedder != null) {
         embedder.close();
         embedder = null;
+      }
+      if (stored != null) {
+        stored.close();
+        stored = null;
       }
     }
 
@@ -86,12 +119,19 @@ public final class EmbedChunks
         return;
       }
       List<Chunk> chunks = document.chunks();
-      List<float[]> vectors;
+      Map<String, String> textByHash = new LinkedHashMap<>();
+      chunks.forEach(chunk -> textByHash.putIfAbsent(chunk.textSha256(), chunk.text()));
+      Map<String, float[]> vectorByHash = new HashMap<>(storedVectors(document, textByHash));
+      List<String> missing =
+          textByHash.keySet().stream().filter(hash -> !vectorByHash.containsKey(hash)).toList();
       try {
-        vectors = embedder.embedAll(chunks.stream().map(Chunk::text).toList());
-        if (vectors.size() != chunks.size()) {
+        List<float[]> vectors = embedder.embedAll(missing.stream().map(textByHash::get).toList());
+        if (vectors.size() != missing.size()) {
           throw new IllegalStateException(
-              vectors.size() + " vectors for " + chunks.size() + " chunks");
+              vectors.size() + " vectors for " + missing.size() + " texts");
+        }
+        for (int i = 0; i < missing.size(); i++) {
+          vectorByHash.put(missing.get(i), vectors.get(i));
         }
       } catch (RuntimeException e) {
         documentsFailed.inc();
@@ -104,12 +144,31 @@ public final class EmbedChunks
                     "embedding failed: " + e));
         return;
       }
-      List<Chunk> embedded = new ArrayList<>(vectors.size());
-      for (int i = 0; i < vectors.size(); i++) {
-        embedded.add(chunks.get(i).withEmbedding(vectors.get(i)));
+      List<Chunk> embedded = new ArrayList<>(chunks.size());
+      for (Chunk chunk : chunks) {
+        embedded.add(chunk.withEmbedding(vectorByHash.get(chunk.textSha256())));
       }
-      chunksEmbedded.inc(vectors.size());
+      chunksEmbedded.inc(missing.size());
+      vectorsReused.inc(chunks.size() - missing.size());
       out.get(EMBEDDED).output(document.withChunks(embedded));
+    }
+
+    private Map<String, float[]> storedVectors(
+        DocumentRecord document, Map<String, String> textByHash) {
+      if (stored == null) {
+        return Map.of();
+      }
+      try {
+        return stored.find(textByHash.keySet());
+      } catch (RuntimeException e) {
+        lookupsFailed.inc();
+        LOG.warn(
+            "cannot look up stored vectors for {}, embedding all {} texts: {}",
+            document.source().uri(),
+            textByHash.size(),
+            e.toString());
+        return Map.of();
+      }
     }
   }
 }

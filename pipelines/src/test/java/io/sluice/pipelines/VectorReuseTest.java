@@ -1,0 +1,135 @@
+package io.sluice.pipelines;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+
+import io.sluice.pipelines.cli.CliRun;
+import io.sluice.samples.SampleCorpus;
+import io.sluice.sinks.postgres.DatabaseConfig;
+import io.sluice.testing.TestDatabases;
+import io.sluice.transforms.keys.Keys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * An edited document re-embeds only what changed: a 100-page manual is ingested, one page's text is
+ * replaced, and the next ingest computes embeddings for that page's chunks (two more at most),
+ * taking every other vector from the store, and stores exactly the vectors a clean ingest of the
+ * new file stores.
+ */
+public class VectorReuseTest {
+  private static final int PAGES = 100;
+  private static final int EDITED_PAGE = 50;
+  private static final String[] WORDS = {
+    "sluice", "gate", "valve", "channel", "pressure", "flow", "basin", "weir", "culvert", "level",
+    "inspection", "seal", "hinge", "motor", "sensor", "alarm", "manual", "override", "torque",
+        "drain"
+  };
+
+  @Rule public final TemporaryFolder folder = new TemporaryFolder();
+
+  private static String page(int number, long seed) {
+    Random random = new Random(seed);
+    StringBuilder text = new StringBuilder("Section " + number + ".");
+    for (int word = 0; word < 140; word++) {
+      text.append(word % 12 == 0 ? ". " : " ").append(WORDS[random.nextInt(WORDS.length)]);
+    }
+    return text.append('.').toString();
+  }
+
+  private static CliRun ingest(Path input, DatabaseConfig database, String runId) {
+    CliRun run =
+        CliRun.of(
+            "ingest",
+            "--input=" + input,
+            "--databaseUrl=" + database.jdbcUrl(),
+            "--runId=" + runId);
+    assertThat(run.log() + run.out(), run.exitCode(), equalTo(0));
+    return run;
+  }
+
+  /** The document's vectors by chunk id, in PostgreSQL's text form of real[] (every bit shown). */
+  private static Map<String, String> vectors(DatabaseConfig database, String docId)
+      throws Exception {
+    Map<String, String> vectors = new TreeMap<>();
+    try (Connection connection = database.connect();
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT v.chunk_id, v.embedding::text FROM indexing.vectors v"
+                    + " JOIN indexing.chunks c ON c.chunk_id = v.chunk_id WHERE c.doc_id = ?")) {
+      statement.setString(1, docId);
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          vectors.put(result.getString(1), result.getString(2));
+        }
+      }
+    }
+    return vectors;
+  }
+
+  @Test
+  public void anEditedPageIsTheOnlyOneEmbeddedAgain() throws Exception {
+    List<String> pages = new ArrayList<>();
+    for (int number = 1; number <= PAGES; number++) {
+      pages.add(page(number, number));
+    }
+    Path input = folder.newFolder("input").toPath();
+    Path manual = input.resolve("manual.pdf");
+    Files.write(manual, SampleCorpus.textPdf("Manual", pages));
+    DatabaseConfig database = TestDatabases.fresh();
+    ingest(input, database, "original");
+
+    pages.set(EDITED_PAGE - 1, page(EDITED_PAGE, -EDITED_PAGE));
+    byte[] edited = SampleCorpus.textPdf("Manual", pages);
+    Files.write(manual, edited);
+    CliRun again = ingest(input, database, "edited");
+
+    String docId = Keys.docId(edited);
+    long embedded =
+        Long.parseLong(
+            TestDatabases.text(
+                database,
+                "SELECT payload->>'chunks_embedded' FROM workflow.run_records"
+                    + " WHERE run_id = 'edited' AND record_kind = 'run'"));
+    long pageChunks =
+        TestDatabases.count(
+            database,
+            "SELECT count(*) FROM indexing.chunks WHERE doc_id = '"
+                + docId
+                + "' AND page = "
+                + EDITED_PAGE);
+    long chunks =
+        TestDatabases.count(
+            database, "SELECT count(*) FROM indexing.chunks WHERE doc_id = '" + docId + "'");
+    assertThat(pageChunks, greaterThan(0L));
+    assertThat(embedded, greaterThan(0L));
+    assertThat(
+        embedded + " embedded of " + chunks + " chunks, " + pageChunks + " on the edited page",
+        embedded,
+        lessThanOrEqualTo(pageChunks + 2));
+    assertThat(again.out(), containsString("vectors reused"));
+    assertThat(again.out(), containsString(Long.toString(chunks - embedded)));
+
+    Path cleanInput = folder.newFolder("clean").toPath();
+    Files.write(cleanInput.resolve("manual.pdf"), edited);
+    DatabaseConfig clean = TestDatabases.fresh();
+    ingest(cleanInput, clean, "clean");
+    Map<String, String> reused = vectors(database, docId);
+    assertThat(reused.size(), equalTo((int) chunks));
+    assertThat(reused, equalTo(vectors(clean, docId)));
+  }
+}

@@ -44,6 +44,14 @@ public interface IngestOptions extends VectorSearchOptions, S3SourceOptions {
   void setEmbeddingThreads(int value);
 
   @Description(
+      "Take the vector a chunk's text already has in the index version instead of embedding it"
+          + " again (false: embed every chunk, e.g. to measure the model on repeated texts).")
+  @Default.Boolean(true)
+  boolean getReuseVectors();
+
+  void setReuseVectors(boolean value);
+
+  @Description(
       "Rows (chunks) per PostgreSQL transaction, at most; a bigger document is a"
           + " transaction of its own.")
   @Default.Integer(5000)

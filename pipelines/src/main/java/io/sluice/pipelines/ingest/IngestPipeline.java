@@ -186,13 +186,12 @@ public final class IngestPipeline {
         ledger.get(ClaimUnsettled.CLAIMED).apply("Extract text", extractText(options));
     WithFailures.Result<PCollection<DocumentRecord>, Failure> chunked =
         extracted.output().apply("Chunk", ChunkText.with(chunking).withChunker(chunker));
+    EmbedChunks embed = EmbedChunks.with(embedder);
+    if (options.getReuseVectors()) {
+      embed = embed.withStoredVectors(new PostgresStoredVectors(database, run.indexVersionId()));
+    }
     WithFailures.Result<PCollection<DocumentRecord>, Failure> vectors =
-        chunked
-            .output()
-            .apply(
-                "Embed",
-                EmbedChunks.with(embedder)
-                    .withStoredVectors(new PostgresStoredVectors(database, run.indexVersionId())));
+        chunked.output().apply("Embed", embed);
     PCollection<DocumentRecord> embedded = vectors.output();
     // With ArangoDB, documents reach PostgreSQL, whose ledger marks them completed, only once
     // the graph has them: a document ArangoDB refused is retried by the next run, never skipped.

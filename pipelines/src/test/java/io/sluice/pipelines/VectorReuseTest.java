@@ -51,13 +51,16 @@ public class VectorReuseTest {
     return text.append('.').toString();
   }
 
-  private static CliRun ingest(Path input, DatabaseConfig database, String runId) {
-    CliRun run =
-        CliRun.of(
-            "ingest",
-            "--input=" + input,
-            "--databaseUrl=" + database.jdbcUrl(),
-            "--runId=" + runId);
+  private static CliRun ingest(Path input, DatabaseConfig database, String runId, String... flags) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "ingest",
+                "--input=" + input,
+                "--databaseUrl=" + database.jdbcUrl(),
+                "--runId=" + runId));
+    args.addAll(List.of(flags));
+    CliRun run = CliRun.of(args.toArray(String[]::new));
     assertThat(run.log() + run.out(), run.exitCode(), equalTo(0));
     return run;
   }
@@ -81,8 +84,19 @@ public class VectorReuseTest {
     return vectors;
   }
 
-  @Test
-  public void anEditedPageIsTheOnlyOneEmbeddedAgain() throws Exception {
+  /** The manual ingested, then its edited version; what the second ingest did. */
+  private record Edited(DatabaseConfig database, byte[] edited, CliRun run, long embedded) {
+    String docId() {
+      return Keys.docId(edited);
+    }
+
+    long chunks() throws Exception {
+      return TestDatabases.count(
+          database, "SELECT count(*) FROM indexing.chunks WHERE doc_id = '" + docId() + "'");
+    }
+  }
+
+  private Edited ingestThenEdit(String... flags) throws Exception {
     List<String> pages = new ArrayList<>();
     for (int number = 1; number <= PAGES; number++) {
       pages.add(page(number, number));
@@ -96,40 +110,51 @@ public class VectorReuseTest {
     pages.set(EDITED_PAGE - 1, page(EDITED_PAGE, -EDITED_PAGE));
     byte[] edited = SampleCorpus.textPdf("Manual", pages);
     Files.write(manual, edited);
-    CliRun again = ingest(input, database, "edited");
-
-    String docId = Keys.docId(edited);
+    CliRun again = ingest(input, database, "edited", flags);
     long embedded =
         Long.parseLong(
             TestDatabases.text(
                 database,
                 "SELECT payload->>'chunks_embedded' FROM workflow.run_records"
                     + " WHERE run_id = 'edited' AND record_kind = 'run'"));
+    return new Edited(database, edited, again, embedded);
+  }
+
+  @Test
+  public void anEditedPageIsTheOnlyOneEmbeddedAgain() throws Exception {
+    Edited edited = ingestThenEdit();
+
     long pageChunks =
         TestDatabases.count(
-            database,
+            edited.database(),
             "SELECT count(*) FROM indexing.chunks WHERE doc_id = '"
-                + docId
+                + edited.docId()
                 + "' AND page = "
                 + EDITED_PAGE);
-    long chunks =
-        TestDatabases.count(
-            database, "SELECT count(*) FROM indexing.chunks WHERE doc_id = '" + docId + "'");
+    long chunks = edited.chunks();
+    long embedded = edited.embedded();
     assertThat(pageChunks, greaterThan(0L));
     assertThat(embedded, greaterThan(0L));
     assertThat(
         embedded + " embedded of " + chunks + " chunks, " + pageChunks + " on the edited page",
         embedded,
         lessThanOrEqualTo(pageChunks + 2));
-    assertThat(again.out(), containsString("vectors reused"));
-    assertThat(again.out(), containsString(Long.toString(chunks - embedded)));
+    assertThat(edited.run().out(), containsString("vectors reused"));
+    assertThat(edited.run().out(), containsString(Long.toString(chunks - embedded)));
 
     Path cleanInput = folder.newFolder("clean").toPath();
-    Files.write(cleanInput.resolve("manual.pdf"), edited);
+    Files.write(cleanInput.resolve("manual.pdf"), edited.edited());
     DatabaseConfig clean = TestDatabases.fresh();
     ingest(cleanInput, clean, "clean");
-    Map<String, String> reused = vectors(database, docId);
+    Map<String, String> reused = vectors(edited.database(), edited.docId());
     assertThat(reused.size(), equalTo((int) chunks));
-    assertThat(reused, equalTo(vectors(clean, docId)));
+    assertThat(reused, equalTo(vectors(clean, edited.docId())));
+  }
+
+  @Test
+  public void withoutReuseEveryChunkIsEmbeddedAgain() throws Exception {
+    Edited edited = ingestThenEdit("--reuseVectors=false");
+
+    assertThat(edited.embedded(), equalTo(edited.chunks()));
   }
 }

@@ -51,18 +51,15 @@ public class ArangoIngestTest {
   }
 
   private CliRun ingest(String... more) {
-    List<String> args =
+    List<String> flags =
         new ArrayList<>(
             List.of(
-                "ingest",
-                "--input=" + input,
-                "--databaseUrl=" + database.jdbcUrl(),
                 "--arangoUrl=http://127.0.0.1:" + arango.port(),
                 "--arangoProtocol=HTTP_JSON",
                 "--arangoPasswordFile=" + passwordFile,
                 "--arangoBatchDocuments=2"));
-    args.addAll(List.of(more));
-    return CliRun.of(args.toArray(String[]::new));
+    flags.addAll(List.of(more));
+    return CliRun.ingest(input.toString(), database.jdbcUrl(), flags);
   }
 
   private Set<String> completedInPostgres() throws Exception {

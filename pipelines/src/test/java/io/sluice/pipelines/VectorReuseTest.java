@@ -13,14 +13,10 @@ import io.sluice.testing.TestDatabases;
 import io.sluice.transforms.keys.Keys;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -52,15 +48,9 @@ public class VectorReuseTest {
   }
 
   private static CliRun ingest(Path input, DatabaseConfig database, String runId, String... flags) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "ingest",
-                "--input=" + input,
-                "--databaseUrl=" + database.jdbcUrl(),
-                "--runId=" + runId));
-    args.addAll(List.of(flags));
-    CliRun run = CliRun.of(args.toArray(String[]::new));
+    List<String> more = new ArrayList<>(List.of("--runId=" + runId));
+    more.addAll(List.of(flags));
+    CliRun run = CliRun.ingest(input.toString(), database.jdbcUrl(), more);
     assertThat(run.log() + run.out(), run.exitCode(), equalTo(0));
     return run;
   }
@@ -68,20 +58,11 @@ public class VectorReuseTest {
   /** The document's vectors by chunk id, in PostgreSQL's text form of real[] (every bit shown). */
   private static Map<String, String> vectors(DatabaseConfig database, String docId)
       throws Exception {
-    Map<String, String> vectors = new TreeMap<>();
-    try (Connection connection = database.connect();
-        PreparedStatement statement =
-            connection.prepareStatement(
-                "SELECT v.chunk_id, v.embedding::text FROM indexing.vectors v"
-                    + " JOIN indexing.chunks c ON c.chunk_id = v.chunk_id WHERE c.doc_id = ?")) {
-      statement.setString(1, docId);
-      try (ResultSet result = statement.executeQuery()) {
-        while (result.next()) {
-          vectors.put(result.getString(1), result.getString(2));
-        }
-      }
-    }
-    return vectors;
+    return Ingests.map(
+        database,
+        "SELECT v.chunk_id, v.embedding::text FROM indexing.vectors v"
+            + " JOIN indexing.chunks c ON c.chunk_id = v.chunk_id WHERE c.doc_id = ?",
+        docId);
   }
 
   /** The manual ingested, then its edited version; what the second ingest did. */

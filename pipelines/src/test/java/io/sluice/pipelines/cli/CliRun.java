@@ -3,9 +3,19 @@ package io.sluice.pipelines.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** One {@code sluice} command run in this JVM: its exit code and what it printed. */
 public record CliRun(int exitCode, String out, String log) {
+
+  /** {@code sluice ingest --input=… --databaseUrl=…} and more flags. */
+  public static CliRun ingest(String input, String databaseUrl, List<String> more) {
+    List<String> args =
+        new ArrayList<>(List.of("ingest", "--input=" + input, "--databaseUrl=" + databaseUrl));
+    args.addAll(more);
+    return of(args.toArray(String[]::new));
+  }
 
   public static CliRun of(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

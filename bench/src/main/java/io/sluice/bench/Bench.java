@@ -4,6 +4,7 @@ import io.sluice.pipelines.cli.CliCommand;
 import io.sluice.pipelines.ingest.IngestOptions;
 import io.sluice.pipelines.ingest.IngestPipeline;
 import io.sluice.samples.BigCorpus;
+import io.sluice.samples.EditedManual;
 import io.sluice.samples.EmbeddedPostgresServer;
 import io.sluice.samples.PgliteServer;
 import io.sluice.samples.SampleCorpus;
@@ -79,6 +80,15 @@ public final class Bench {
     boolean getRetrieval();
 
     void setRetrieval(boolean value);
+
+    @Description(
+        "Measure vector reuse alone (issue 17): a 100-page manual ingested, one page edited and"
+            + " re-ingested, against a clean ingest of the edited manual; the full bench measures"
+            + " it too.")
+    @Default.Boolean(false)
+    boolean getReuse();
+
+    void setReuse(boolean value);
   }
 
   // A guard against a hung run, not a goal: a big folder takes an hour on a slow day.
@@ -124,6 +134,14 @@ public final class Bench {
     Files.createDirectories(benchDir);
     if (options.getBigCorpus()) {
       runBig();
+      return;
+    }
+    if (options.getReuse()) {
+      out.printf("sluice bench --reuse · %s%n", Machine.describe());
+      try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startTemporary()) {
+        out.println("\npipeline (sluice ingest, each its own JVM)");
+        reuseRatio(reuse(server));
+      }
       return;
     }
     Path corpus = corpus();
@@ -195,6 +213,7 @@ public final class Bench {
         oneCore = cluster(scaling, 1, corpus, migrated(server, "bench_cluster1"));
         twoCores = cluster(scaling, 2, corpus, migrated(server, "bench_cluster2"));
       }
+      PipelineRun[] reuse = reuse(server);
       MeasuredProcess.Result peer = peer(corpus);
       MeasuredProcess.Result cold =
           MeasuredProcess.run(
@@ -243,6 +262,7 @@ public final class Bench {
                 + " parallelism 1, chunks/s (goal ≥ 1.8)");
       }
       retrievalRatios(retrieval);
+      reuseRatio(reuse);
       ratio("P8", cold.wallSeconds(), "cold ./sluice ingest of the samples, seconds (goal ≤ 30)");
       ratio(
           "RSS_MIB",
@@ -252,6 +272,41 @@ public final class Bench {
               + Math.round(thirdRun.process().peakRssMiB())
               + ")");
     }
+  }
+
+  /**
+   * Vector reuse: the edited manual's re-ingest and a clean ingest of it, each measured as an
+   * ingest of its own (the first ingest of the original manual is measured too, and not used).
+   */
+  private PipelineRun[] reuse(EmbeddedPostgresServer server) throws Exception {
+    Path folder = Files.createDirectories(benchDir.resolve("reuse"));
+    Path manual = folder.resolve("manual.pdf");
+    Files.write(manual, EditedManual.original());
+    DatabaseConfig database = migrated(server, "bench_reuse");
+    ingest("reuse: a 100-page manual", folder, database, "reuse-original");
+    Files.write(manual, EditedManual.edited());
+    PipelineRun edited = ingest("reuse: one page edited", folder, database, "reuse-edited");
+    Path clean = Files.createDirectories(benchDir.resolve("reuse-clean"));
+    Files.write(clean.resolve("manual.pdf"), EditedManual.edited());
+    PipelineRun fresh =
+        ingest(
+            "reuse: the edited one, clean", clean, migrated(server, "bench_reuse_clean"), "clean");
+    return new PipelineRun[] {edited, fresh};
+  }
+
+  private void reuseRatio(PipelineRun[] reuse) {
+    ratio(
+        "REUSE",
+        reuse[0].chunksEmbedded() / (double) reuse[1].chunksEmbedded(),
+        String.format(
+            Locale.ROOT,
+            "embeddings computed re-ingesting the manual with one page of %d edited ÷ a clean"
+                + " ingest of it (%d ÷ %d; pipeline %.1f s ÷ %.1f s)",
+            EditedManual.PAGES,
+            reuse[0].chunksEmbedded(),
+            reuse[1].chunksEmbedded(),
+            reuse[0].pipelineSeconds(),
+            reuse[1].pipelineSeconds()));
   }
 
   /** Retrieval alone: the corpus ingested once, then searched. */

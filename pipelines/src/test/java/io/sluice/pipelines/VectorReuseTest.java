@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import io.sluice.pipelines.cli.CliRun;
-import io.sluice.samples.SampleCorpus;
+import io.sluice.samples.EditedManual;
 import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.testing.TestDatabases;
 import io.sluice.transforms.keys.Keys;
@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -28,24 +27,7 @@ import org.junit.rules.TemporaryFolder;
  * new file stores.
  */
 public class VectorReuseTest {
-  private static final int PAGES = 100;
-  private static final int EDITED_PAGE = 50;
-  private static final String[] WORDS = {
-    "sluice", "gate", "valve", "channel", "pressure", "flow", "basin", "weir", "culvert", "level",
-    "inspection", "seal", "hinge", "motor", "sensor", "alarm", "manual", "override", "torque",
-        "drain"
-  };
-
   @Rule public final TemporaryFolder folder = new TemporaryFolder();
-
-  private static String page(int number, long seed) {
-    Random random = new Random(seed);
-    StringBuilder text = new StringBuilder("Section " + number + ".");
-    for (int word = 0; word < 140; word++) {
-      text.append(word % 12 == 0 ? ". " : " ").append(WORDS[random.nextInt(WORDS.length)]);
-    }
-    return text.append('.').toString();
-  }
 
   private static CliRun ingest(Path input, DatabaseConfig database, String runId, String... flags) {
     List<String> more = new ArrayList<>(List.of("--runId=" + runId));
@@ -78,18 +60,13 @@ public class VectorReuseTest {
   }
 
   private Edited ingestThenEdit(String... flags) throws Exception {
-    List<String> pages = new ArrayList<>();
-    for (int number = 1; number <= PAGES; number++) {
-      pages.add(page(number, number));
-    }
     Path input = folder.newFolder("input").toPath();
     Path manual = input.resolve("manual.pdf");
-    Files.write(manual, SampleCorpus.textPdf("Manual", pages));
+    Files.write(manual, EditedManual.original());
     DatabaseConfig database = TestDatabases.fresh();
     ingest(input, database, "original");
 
-    pages.set(EDITED_PAGE - 1, page(EDITED_PAGE, -EDITED_PAGE));
-    byte[] edited = SampleCorpus.textPdf("Manual", pages);
+    byte[] edited = EditedManual.edited();
     Files.write(manual, edited);
     CliRun again = ingest(input, database, "edited", flags);
     long embedded =
@@ -111,7 +88,7 @@ public class VectorReuseTest {
             "SELECT count(*) FROM indexing.chunks WHERE doc_id = '"
                 + edited.docId()
                 + "' AND page = "
-                + EDITED_PAGE);
+                + EditedManual.EDITED_PAGE);
     long chunks = edited.chunks();
     long embedded = edited.embedded();
     assertThat(pageChunks, greaterThan(0L));

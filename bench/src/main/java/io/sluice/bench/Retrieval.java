@@ -96,9 +96,8 @@ final class Retrieval {
     Answers inSluice;
     try (Connection connection = ingested.connect()) {
       version =
-          VectorIndexes.versions(connection, VectorIndexes.Counting.PRESENCE).stream()
-              .filter(candidate -> candidate.vectors() > 0)
-              .reduce((older, newer) -> newer)
+          VectorIndexes.newestWithVectors(
+                  VectorIndexes.versions(connection, VectorIndexes.Counting.PRESENCE))
               .orElseThrow(() -> new IllegalStateException("the ingest stored no vectors"));
       asked = questions(connection, version, questions);
       inSluice = answers(connection, version, asked, Optional.of("no pgvector"), false, hnsw, null);

@@ -14,6 +14,7 @@ import io.sluice.sinks.arango.ArangoVectorIndexes;
 import io.sluice.sinks.ledger.ClaimUnsettled;
 import io.sluice.sinks.postgres.HnswSettings;
 import io.sluice.sinks.postgres.PgvectorMode;
+import io.sluice.sinks.postgres.PostgresErrors;
 import io.sluice.sinks.postgres.RunContext;
 import io.sluice.sinks.postgres.RunLedger;
 import io.sluice.sinks.postgres.VectorIndexes;
@@ -176,7 +177,7 @@ final class IngestCommand {
     try {
       postgres = VectorIndexes.ensure(store.database(), pgvector, hnsw);
     } catch (SQLException e) {
-      String cause = e.getMessage().lines().findFirst().orElse(e.getSQLState());
+      String cause = PostgresErrors.firstLine(e);
       LOG.warn("the HNSW index build failed; search stays exact: {}", cause);
       postgres =
           new VectorIndexes.Report(

@@ -121,9 +121,7 @@ final class QueryCommand {
                           + "'; known: "
                           + versions.stream().map(VectorIndexes.Version::id).toList()));
     }
-    return versions.stream()
-        .filter(version -> version.vectors() > 0)
-        .reduce((older, newer) -> newer)
+    return VectorIndexes.newestWithVectors(versions)
         .orElseThrow(
             () ->
                 new IllegalArgumentException(

@@ -14,7 +14,7 @@ import java.util.Map;
  * constraint, a value the column cannot hold, a missing table) fails the same way again: the store
  * refused the record, and the document is settled as {@code refused}.
  */
-final class PostgresErrors {
+public final class PostgresErrors {
   /** Exact SQLSTATEs first, then two-character classes. */
   private static final Map<String, FailureClass> TRANSIENT =
       Map.ofEntries(
@@ -30,6 +30,13 @@ final class PostgresErrors {
           Map.entry("53", FailureClass.IO_ERROR));
 
   private PostgresErrors() {}
+
+  /** What to show of a failure in one line: the server's first line, or the SQLSTATE. */
+  public static String firstLine(SQLException e) {
+    return e.getMessage() == null
+        ? e.getSQLState()
+        : e.getMessage().lines().findFirst().orElse(e.getSQLState());
+  }
 
   static FailureClass classify(SQLException e) {
     if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) {

@@ -112,7 +112,7 @@ public final class VectorIndexes {
         missing =
             Optional.of(
                 "pgvector is available but cannot be created here ("
-                    + e.getMessage().lines().findFirst().orElse(e.getSQLState())
+                    + PostgresErrors.firstLine(e)
                     + "); a superuser can run CREATE EXTENSION vector");
       }
     }
@@ -169,7 +169,7 @@ public final class VectorIndexes {
           } catch (SQLException e) {
             // One version pgvector cannot index (more than 2,000 dimensions, say) must not keep
             // the others from their indexes, nor an ingest from starting: its search stays exact.
-            String cause = e.getMessage().lines().findFirst().orElse(e.getSQLState());
+            String cause = PostgresErrors.firstLine(e);
             LOG.warn("HNSW index of {} not built, its search stays exact: {}", version.id(), cause);
             failed = true;
             lines.add(version.id() + ": HNSW index not built (" + cause + "); search stays exact");
@@ -255,6 +255,13 @@ public final class VectorIndexes {
       }
     }
     return versions;
+  }
+
+  /** The newest version that has vectors: what a search uses unless told otherwise. */
+  public static Optional<Version> newestWithVectors(List<Version> versions) {
+    return versions.stream()
+        .filter(version -> version.vectors() > 0)
+        .reduce((older, newer) -> newer);
   }
 
   /**

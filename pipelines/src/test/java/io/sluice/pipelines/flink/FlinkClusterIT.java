@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.junit.After;
@@ -37,8 +38,17 @@ import org.junit.rules.TemporaryFolder;
  * ending with the stores of one clean DirectRunner run; and the backfill as a batch job.
  */
 public class FlinkClusterIT {
-  private static final int MANUALS = 60;
+  private static final int MANUALS = 40;
   private static final int PAGES = 8;
+  // Fewer: the savepoint's barrier queues behind the files matched before it, so all of them are
+  // stored before the stop whatever their number.
+  private static final int SAVEPOINT_MANUALS = 16;
+
+  /**
+   * Stores of one clean DirectRunner run, by input folders: tests that read the same folders into
+   * fresh databases share one reference run, the slowest part of each test on two cores.
+   */
+  private static final Map<List<Path>, String> REFERENCES = new ConcurrentHashMap<>();
 
   @ClassRule public static final TemporaryFolder FOLDER = new TemporaryFolder();
   @ClassRule public static final FlinkCluster CLUSTER = new FlinkCluster(home(), 2);
@@ -75,12 +85,30 @@ public class FlinkClusterIT {
     return args.toArray(String[]::new);
   }
 
-  private static String directRunChecksum(List<Path> inputs) throws Exception {
-    DatabaseConfig reference = TestDatabases.fresh();
-    List<String> args = new ArrayList<>(List.of("ingest", "--databaseUrl=" + reference.jdbcUrl()));
-    inputs.forEach(input -> args.add("--input=" + input));
-    assertThat(CliRun.of(args.toArray(String[]::new)).exitCode(), equalTo(0));
-    return StoreChecksum.report(StoreChecksum.compute(reference));
+  private static String directRunChecksum(List<Path> inputs) {
+    return REFERENCES.computeIfAbsent(List.copyOf(inputs), FlinkClusterIT::cleanDirectRun);
+  }
+
+  private static String cleanDirectRun(List<Path> inputs) {
+    try {
+      DatabaseConfig reference = TestDatabases.fresh();
+      List<String> args =
+          new ArrayList<>(List.of("ingest", "--databaseUrl=" + reference.jdbcUrl()));
+      inputs.forEach(input -> args.add("--input=" + input));
+      assertThat(CliRun.of(args.toArray(String[]::new)).exitCode(), equalTo(0));
+      return StoreChecksum.report(StoreChecksum.compute(reference));
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The same manuals for every test that ingests only them, so their reference run is shared. */
+  private static synchronized Path manuals() throws java.io.IOException {
+    Path folder = FOLDER.getRoot().toPath().resolve("manuals");
+    if (!Files.isDirectory(folder)) {
+      SampleCorpus.writeManuals(folder, MANUALS, PAGES);
+    }
+    return folder;
   }
 
   private static long stored(DatabaseConfig database) {
@@ -135,8 +163,7 @@ public class FlinkClusterIT {
         StoreChecksum.report(StoreChecksum.compute(first)),
         equalTo(directRunChecksum(List.of(samples))));
 
-    Path manuals = FOLDER.newFolder("resubmitted").toPath();
-    SampleCorpus.writeManuals(manuals, MANUALS, PAGES);
+    Path manuals = manuals();
     DatabaseConfig second = TestDatabases.fresh();
     CompletableFuture<CliRun> cancelled =
         CompletableFuture.supplyAsync(
@@ -205,8 +232,7 @@ public class FlinkClusterIT {
 
   @Test
   public void aKilledTaskManagerIsRecoveredFromTheLastCheckpoint() throws Exception {
-    Path manuals = FOLDER.newFolder("crash").toPath();
-    SampleCorpus.writeManuals(manuals, MANUALS, PAGES);
+    Path manuals = manuals();
     DatabaseConfig database = TestDatabases.fresh();
     CompletableFuture<CliRun> run =
         CompletableFuture.supplyAsync(
@@ -240,7 +266,7 @@ public class FlinkClusterIT {
   public void aJobStoppedWithASavepointResumesWithOnlyUnfinishedAndNewFiles() throws Exception {
     Path manuals = FOLDER.newFolder("savepoint").toPath();
     Path later = FOLDER.newFolder("savepoint-later").toPath();
-    SampleCorpus.writeManuals(manuals, MANUALS, PAGES);
+    SampleCorpus.writeManuals(manuals, SAVEPOINT_MANUALS, PAGES);
     DatabaseConfig database = TestDatabases.fresh();
     // The match must still be polling at the savepoint, so that the resumed job sees new files.
     CompletableFuture<CliRun> first =
@@ -252,7 +278,7 @@ public class FlinkClusterIT {
                         List.of(manuals, later),
                         "before-savepoint",
                         "--stopAfterIdleSeconds=20")));
-    waitUntil("documents stored", () -> stored(database), 10);
+    waitUntil("documents stored", () -> stored(database), 4);
     String savepoint = CLUSTER.stopWithSavepoint(CLUSTER.runningJob());
     CliRun stopped = first.get(5, TimeUnit.MINUTES);
     assertThat(stopped.log(), stopped.exitCode(), equalTo(0));
@@ -271,7 +297,7 @@ public class FlinkClusterIT {
                 "--savepointPath=" + savepoint));
     assertThat(resumed.log(), resumed.exitCode(), equalTo(0));
 
-    assertThat(stored(database), equalTo(MANUALS + 3L));
+    assertThat(stored(database), equalTo(SAVEPOINT_MANUALS + 3L));
     long storedAfterResume =
         count(
             database,
@@ -280,8 +306,8 @@ public class FlinkClusterIT {
     System.out.printf(
         "stop-with-savepoint: %d of %d documents stored before the stop; the "
             + "resumed job stored %d (3 new)%n",
-        storedBeforeStop, MANUALS, storedAfterResume);
-    assertThat(storedAfterResume, equalTo(MANUALS + 3L - storedBeforeStop));
+        storedBeforeStop, SAVEPOINT_MANUALS, storedAfterResume);
+    assertThat(storedAfterResume, equalTo(SAVEPOINT_MANUALS + 3L - storedBeforeStop));
     assertThat(
         count(
             database,

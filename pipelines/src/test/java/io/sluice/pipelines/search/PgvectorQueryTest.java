@@ -11,7 +11,6 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.Assume.assumeTrue;
 
-import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
@@ -25,7 +24,7 @@ import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.sinks.postgres.SchemaMigrations;
 import io.sluice.sinks.postgres.VectorIndexes;
 import io.sluice.testing.TestDatabases;
-import io.sluice.transforms.embed.ModelSpec;
+import io.sluice.transforms.embed.ModelCatalogue;
 import io.sluice.transforms.embed.SentenceEmbedder;
 import java.nio.file.Path;
 import java.util.List;
@@ -199,8 +198,9 @@ public class PgvectorQueryTest {
             .useIndex(false)
             .build();
     float[] question;
-    try (SentenceEmbedder embedder = SentenceEmbedder.acquire(ModelSpec.ALL_MINILM_L6_V2_Q, 1)) {
-      question = embedder.embed(samples.question());
+    try (SentenceEmbedder embedder =
+        SentenceEmbedder.acquire(ModelCatalogue.ALL_MINILM_L6_V2_Q, 1)) {
+      question = embedder.embedQuery(samples.question());
     }
 
     List<EmbeddingMatch<TextSegment>> matches =
@@ -251,7 +251,8 @@ public class PgvectorQueryTest {
     PGSimpleDataSource dataSource = new PGSimpleDataSource();
     dataSource.setUrl(pglite.jdbcUrl());
     String view = VectorIndexes.viewName(version);
-    try (SentenceEmbedder embedder = SentenceEmbedder.acquire(ModelSpec.ALL_MINILM_L6_V2_Q, 1)) {
+    try (SentenceEmbedder embedder =
+        SentenceEmbedder.acquire(ModelCatalogue.ALL_MINILM_L6_V2_Q, 1)) {
       PgVectorStore store =
           PgVectorStore.builder(new JdbcTemplate(dataSource), new SluiceModel(embedder))
               .schemaName(view.substring(0, view.indexOf('.')))
@@ -296,12 +297,9 @@ public class PgvectorQueryTest {
       return vector(document.getText());
     }
 
+    /** Spring AI embeds the question through here: the model's question side. */
     private float[] vector(String text) {
-      try {
-        return embedder.embed(text);
-      } catch (OrtException e) {
-        throw new IllegalStateException("the model failed on " + text, e);
-      }
+      return embedder.embedQuery(text);
     }
   }
 }

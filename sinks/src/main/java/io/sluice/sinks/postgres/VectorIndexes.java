@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,10 @@ public final class VectorIndexes {
   private static final List<String> VIEW_COLUMNS =
       List.of("embedding_id", "embedding", "text", "metadata", "id", "content");
 
-  /** An index version as stored, with its vector count and its index, if it has one. */
+  /**
+   * An index version as stored, with its vector count, its index if it has one, and the provider
+   * and source of its vectors ({@code EmbeddingProvenance}; null for versions older than that).
+   */
   public record Version(
       String id,
       String embeddingModel,
@@ -44,7 +48,9 @@ public final class VectorIndexes {
       String chunkUnit,
       boolean acrossPages,
       long vectors,
-      Optional<Index> index) {}
+      Optional<Index> index,
+      @Nullable String provider,
+      @Nullable String source) {}
 
   /** A version's HNSW index and view as recorded when they were built. */
   public record Index(
@@ -221,6 +227,8 @@ public final class VectorIndexes {
                        iv.chunk_overlap, iv.chunk_unit, iv.across_pages, (%s),
                        vi.index_name, vi.view_name, vi.parameters::text, vi.vectors_indexed,
                        vi.build_seconds,
+                       iv.parameters->'provenance'->>'provider',
+                       iv.parameters->'provenance'->>'source',
                        EXISTS (SELECT 1 FROM pg_index i
                                JOIN pg_class c ON c.oid = i.indexrelid
                                JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -232,7 +240,7 @@ public final class VectorIndexes {
                     .formatted(counting.sql))) {
       while (result.next()) {
         Optional<Index> index =
-            result.getString(9) != null && result.getBoolean(14)
+            result.getString(9) != null && result.getBoolean(16)
                 ? Optional.of(
                     new Index(
                         result.getString(9),
@@ -251,7 +259,9 @@ public final class VectorIndexes {
                 result.getString(6),
                 result.getBoolean(7),
                 result.getLong(8),
-                index));
+                index,
+                result.getString(14),
+                result.getString(15)));
       }
     }
     return versions;

@@ -1,5 +1,6 @@
 package io.sluice.sinks.postgres;
 
+import io.sluice.transforms.embed.ModelCatalogue;
 import io.sluice.transforms.keys.IndexVersion;
 import io.sluice.transforms.keys.Keys;
 import io.sluice.transforms.model.Chunk;
@@ -18,7 +19,14 @@ import org.apache.beam.sdk.transforms.Create;
 /** Embedded documents made up for sink tests: deterministic chunks and vectors from a seed text. */
 public final class Fixtures {
   public static final IndexVersion VERSION =
-      new IndexVersion("test-model", 8, 50, 5, "model-tokens", false);
+      new IndexVersion(
+          "test-model",
+          8,
+          50,
+          5,
+          "model-tokens",
+          false,
+          ModelCatalogue.ALL_MINILM_L6_V2_Q.provenance());
 
   private Fixtures() {}
 

@@ -5,10 +5,13 @@ import java.util.List;
 
 /**
  * Turns texts into vectors, one per text, in order; {@link SentenceEmbedder} is sluice's in-process
- * model.
+ * model. Passages (chunks) and questions are embedded apart, since a model may want a prefix before
+ * each that differs.
  */
 public interface Embedder extends AutoCloseable {
-  List<float[]> embedAll(List<String> texts);
+  List<float[]> embedAll(List<String> passages);
+
+  float[] embedQuery(String question);
 
   /** Gives back what {@link Factory#open()} took (a shared model, a client). */
   @Override

@@ -3,6 +3,7 @@ package io.sluice.transforms.embed;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -48,11 +49,7 @@ public final class ModelTokenizer {
   }
 
   private static HuggingFaceTokenizer load(ModelSpec spec, Map<String, String> options) {
-    try (InputStream json = ModelTokenizer.class.getResourceAsStream(spec.tokenizerResource())) {
-      if (json == null) {
-        throw new IllegalStateException(
-            "tokenizer " + spec.tokenizerResource() + " is not on the classpath");
-      }
+    try (InputStream json = new ByteArrayInputStream(ModelFiles.read(spec.tokenizer()))) {
       return HuggingFaceTokenizer.newInstance(json, options);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load tokenizer of " + spec.name(), e);

@@ -4,9 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.time.Duration;
@@ -14,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A sentence-transformers model run in-process through ONNX Runtime: tokens in, mean-pooled and
- * L2-normalised vector out. Loaded once per class loader and shared by every DoFn instance.
+ * A BERT-style encoder run in process through ONNX Runtime: the model's prefix and the text as
+ * tokens in, its token states pooled ({@link Pooling}) and, for every catalogue model, scaled to
+ * unit length. Loaded once per class loader and shared by every DoFn instance.
  *
  * <p>Each text is one inference of its own, on one ONNX thread, and texts run in parallel on a
  * fixed pool. Batching several texts would pad them, and the int8 model's quantisation scales
@@ -42,32 +41,53 @@ public final class SentenceEmbedder implements Embedder {
   private static final Logger LOG = LoggerFactory.getLogger(SentenceEmbedder.class);
   private static final Duration STOP_WAIT = Duration.ofSeconds(30);
   private static final AtomicInteger THREADS = new AtomicInteger();
+  private static final String INPUT_IDS = "input_ids";
+  private static final String ATTENTION_MASK = "attention_mask";
+  private static final String TOKEN_TYPE_IDS = "token_type_ids";
 
   private final ModelSpec spec;
   private final ModelTokenizer tokenizer;
   private final OrtEnvironment environment;
   private final OrtSession session;
+  private final Set<String> inputs;
   private final ExecutorService pool;
   private int users;
 
   private SentenceEmbedder(ModelSpec spec, int threads) {
     this.spec = spec;
+    byte[] model = ModelFiles.read(spec.onnx());
+    if (spec.filesSha256() != null
+        && !ModelSpec.filesSha256(spec.onnx(), spec.tokenizer()).equals(spec.filesSha256())) {
+      throw new IllegalStateException(
+          "the files of model "
+              + spec.name()
+              + " changed since the job started ("
+              + spec.onnx()
+              + ", "
+              + spec.tokenizer()
+              + "): their vectors would not be those of its index version");
+    }
     this.tokenizer = ModelTokenizer.of(spec);
     this.environment = OrtEnvironment.getEnvironment();
-    try (InputStream model = SentenceEmbedder.class.getResourceAsStream(spec.onnxResource());
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-      if (model == null) {
-        throw new IllegalStateException(
-            "model " + spec.onnxResource() + " is not on the classpath");
-      }
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(1);
       options.setInterOpNumThreads(1);
       options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      this.session = environment.createSession(model.readAllBytes(), options);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read model " + spec.name(), e);
+      this.session = environment.createSession(model, options);
+      this.inputs = session.getInputNames();
+      if (!inputs.containsAll(Set.of(INPUT_IDS, ATTENTION_MASK))) {
+        throw new IllegalArgumentException(
+            "model "
+                + spec.name()
+                + " is not a BERT-style encoder: its inputs are "
+                + inputs
+                + ", not input_ids and attention_mask");
+      }
+      // A declared dimension the model does not give is an error here, before any document.
+      embedInput("dimension check");
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime cannot load model " + spec.name(), e);
+      throw new IllegalStateException(
+          "ONNX Runtime cannot load model " + spec.name() + ": " + e.getMessage(), e);
     }
     this.pool =
         Executors.newFixedThreadPool(
@@ -155,7 +175,7 @@ public final class SentenceEmbedder implements Embedder {
     }
   }
 
-  /** One vector per text, in order, computed in parallel. */
+  /** One vector per passage, in order, computed in parallel, each after the passage prefix. */
   @Override
   public List<float[]> embedAll(List<String> texts) {
     List<Future<float[]>> pending = new ArrayList<>(texts.size());
@@ -180,48 +200,52 @@ public final class SentenceEmbedder implements Embedder {
     return vectors;
   }
 
-  /** The vector of one text. */
+  /** The vector of one passage (a chunk's text), after the model's passage prefix. */
   public float[] embed(String text) throws OrtException {
-    long[] ids = tokenizer.inputIds(text);
-    long[] shape = {1, ids.length};
-    long[] mask = new long[ids.length];
-    java.util.Arrays.fill(mask, 1L);
-    long[] types = new long[ids.length];
-    try (OnnxTensor inputIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
-        OnnxTensor attention = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
-        OnnxTensor typeIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(types), shape);
-        OrtSession.Result result =
-            session.run(
-                Map.of(
-                    "input_ids",
-                    inputIds,
-                    "attention_mask",
-                    attention,
-                    "token_type_ids",
-                    typeIds))) {
-      FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
-      return meanPoolAndNormalise(hidden, ids.length, spec.dimension());
+    return embedInput(spec.passagePrefix() + text);
+  }
+
+  /** The vector of a question, after the model's query prefix. */
+  @Override
+  public float[] embedQuery(String question) {
+    try {
+      return embedInput(spec.queryPrefix() + question);
+    } catch (OrtException e) {
+      throw new IllegalStateException("embedding the question failed: " + e.getMessage(), e);
     }
   }
 
-  /** Sentence-transformers pooling: the mean of the token states, scaled to unit length. */
-  private static float[] meanPoolAndNormalise(FloatBuffer hidden, int tokens, int dimension) {
-    double[] sum = new double[dimension];
-    for (int token = 0; token < tokens; token++) {
-      for (int d = 0; d < dimension; d++) {
-        sum[d] += hidden.get(token * dimension + d);
+  private float[] embedInput(String input) throws OrtException {
+    long[] ids = tokenizer.inputIds(input);
+    long[] shape = {1, ids.length};
+    long[] mask = new long[ids.length];
+    java.util.Arrays.fill(mask, 1L);
+    Map<String, OnnxTensor> feed = new HashMap<>();
+    try {
+      feed.put(INPUT_IDS, OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape));
+      feed.put(ATTENTION_MASK, OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape));
+      if (inputs.contains(TOKEN_TYPE_IDS)) {
+        feed.put(
+            TOKEN_TYPE_IDS,
+            OnnxTensor.createTensor(environment, LongBuffer.wrap(new long[ids.length]), shape));
       }
+      try (OrtSession.Result result = session.run(feed)) {
+        FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
+        int width = hidden.remaining() / ids.length;
+        if (width != spec.dimension()) {
+          throw new IllegalArgumentException(
+              "model "
+                  + spec.name()
+                  + " gives vectors of "
+                  + width
+                  + " dimensions, not the "
+                  + spec.dimension()
+                  + " declared");
+        }
+        return spec.pooling().vector(hidden, ids.length, width, spec.normalise());
+      }
+    } finally {
+      feed.values().forEach(OnnxTensor::close);
     }
-    double norm = 0;
-    for (int d = 0; d < dimension; d++) {
-      sum[d] /= tokens;
-      norm += sum[d] * sum[d];
-    }
-    norm = Math.max(Math.sqrt(norm), 1e-12);
-    float[] vector = new float[dimension];
-    for (int d = 0; d < dimension; d++) {
-      vector[d] = (float) (sum[d] / norm);
-    }
-    return vector;
   }
 }

@@ -3,9 +3,9 @@ package io.sluice.transforms.keys;
 import java.io.Serializable;
 
 /**
- * An index version ({@code pipeline_run_id} in the schema): the embedding model, its dimension and
- * the chunking parameters. Changing any of them yields a new id, so new vectors are built beside
- * the old ones instead of being mixed with them.
+ * An index version ({@code pipeline_run_id} in the schema): the embedding model, its dimension, the
+ * chunking parameters and where the vectors come from. Changing any of them yields a new id, so new
+ * vectors are built beside the old ones instead of being mixed with them.
  */
 public record IndexVersion(
     String embeddingModel,
@@ -13,10 +13,14 @@ public record IndexVersion(
     int chunkSize,
     int chunkOverlap,
     String chunkUnit,
-    boolean acrossPages)
+    boolean acrossPages,
+    EmbeddingProvenance provenance)
     implements Serializable {
 
   public IndexVersion {
+    if (provenance == null) {
+      throw new IllegalArgumentException("provenance must not be null");
+    }
     if (dimension <= 0) {
       throw new IllegalArgumentException("dimension must be positive, got " + dimension);
     }
@@ -36,12 +40,13 @@ public record IndexVersion(
 
   private String canonical() {
     return String.join(
-        "|",
-        "model=" + embeddingModel,
-        "dim=" + dimension,
-        "chunk_size=" + chunkSize,
-        "chunk_overlap=" + chunkOverlap,
-        "chunk_unit=" + chunkUnit,
-        "across_pages=" + acrossPages);
+            "|",
+            "model=" + embeddingModel,
+            "dim=" + dimension,
+            "chunk_size=" + chunkSize,
+            "chunk_overlap=" + chunkOverlap,
+            "chunk_unit=" + chunkUnit,
+            "across_pages=" + acrossPages)
+        + provenance.identity();
   }
 }

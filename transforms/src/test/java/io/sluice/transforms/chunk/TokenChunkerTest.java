@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.sluice.transforms.embed.ModelCatalogue;
 import io.sluice.transforms.embed.ModelSpec;
 import io.sluice.transforms.embed.ModelTokenizer;
 import io.sluice.transforms.keys.Keys;
@@ -14,7 +15,7 @@ import java.util.List;
 import org.junit.Test;
 
 public class TokenChunkerTest {
-  private static final ModelSpec MODEL = ModelSpec.ALL_MINILM_L6_V2_Q;
+  private static final ModelSpec MODEL = ModelCatalogue.ALL_MINILM_L6_V2_Q;
   private static final String DOC = Keys.docId(new byte[] {42});
 
   private static String words(String prefix, int count) {

@@ -24,7 +24,7 @@ public class ClassLoaderIsolationTest {
 
   @Before
   public void loadModelHere() {
-    embedder = SentenceEmbedder.acquire(ModelSpec.ALL_MINILM_L6_V2_Q, 1);
+    embedder = SentenceEmbedder.acquire(ModelCatalogue.ALL_MINILM_L6_V2_Q, 1);
   }
 
   @After
@@ -52,8 +52,9 @@ public class ClassLoaderIsolationTest {
   /** Acquires, uses and releases the model inside the loader, as a job's DoFns would. */
   private static float[] embedIn(ClassLoader loader) throws Exception {
     Class<?> spec = loader.loadClass(ModelSpec.class.getName());
+    Class<?> catalogue = loader.loadClass(ModelCatalogue.class.getName());
     Class<?> embedderClass = loader.loadClass(SentenceEmbedder.class.getName());
-    Object model = spec.getMethod("named", String.class).invoke(null, "all-minilm-l6-v2-q");
+    Object model = catalogue.getMethod("named", String.class).invoke(null, "all-minilm-l6-v2-q");
     Object loaded = embedderClass.getMethod("acquire", spec, int.class).invoke(null, model, 1);
     try {
       return (float[]) embedderClass.getMethod("embed", String.class).invoke(loaded, TEXT);

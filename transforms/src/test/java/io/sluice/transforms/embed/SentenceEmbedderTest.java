@@ -17,7 +17,7 @@ public class SentenceEmbedderTest {
 
   @Before
   public void loadModel() {
-    embedder = SentenceEmbedder.acquire(ModelSpec.ALL_MINILM_L6_V2_Q, 2);
+    embedder = SentenceEmbedder.acquire(ModelCatalogue.ALL_MINILM_L6_V2_Q, 2);
   }
 
   @After
@@ -69,7 +69,7 @@ public class SentenceEmbedderTest {
 
   @Test
   public void textBeyondTheWindowIsCutToIt() {
-    ModelTokenizer tokenizer = ModelTokenizer.of(ModelSpec.ALL_MINILM_L6_V2_Q);
+    ModelTokenizer tokenizer = ModelTokenizer.of(ModelCatalogue.ALL_MINILM_L6_V2_Q);
     assertThat(tokenizer.inputIds("word ".repeat(1000)).length, equalTo(128));
     assertThat(tokenizer.tokenize("word ".repeat(1000)).size(), equalTo(1000));
   }

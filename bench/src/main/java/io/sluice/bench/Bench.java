@@ -1,6 +1,7 @@
 package io.sluice.bench;
 
 import io.sluice.pipelines.cli.CliCommand;
+import io.sluice.pipelines.ingest.EmbeddingModels;
 import io.sluice.pipelines.ingest.IngestOptions;
 import io.sluice.pipelines.ingest.IngestPipeline;
 import io.sluice.samples.BigCorpus;
@@ -12,7 +13,7 @@ import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.sinks.postgres.RunContext;
 import io.sluice.sinks.postgres.SchemaMigrations;
 import io.sluice.transforms.chunk.ChunkingSettings;
-import io.sluice.transforms.embed.ModelSpec;
+import io.sluice.transforms.embed.ModelCatalogue;
 import io.sluice.transforms.keys.Keys;
 import io.sluice.transforms.model.Source;
 import io.sluice.transforms.model.SourceDocument;
@@ -89,6 +90,14 @@ public final class Bench {
     boolean getReuse();
 
     void setReuse(boolean value);
+
+    @Description(
+        "Measure embedding alone (issue 17): each catalogue model on the same chunk texts, and an"
+            + " ingest through an OpenAI-compatible endpoint against the endpoint's own rate.")
+    @Default.Boolean(false)
+    boolean getEmbeddings();
+
+    void setEmbeddings(boolean value);
   }
 
   // A guard against a hung run, not a goal: a big folder takes an hour on a slow day.
@@ -99,6 +108,8 @@ public final class Bench {
   private static final int BIG_FILES = 300;
   private static final int BIG_PAGES = 20_000;
   private static final int RETRIEVAL_QUESTIONS = 100;
+  private static final int EMBEDDING_TEXTS = 2000;
+  private static final int ENDPOINT_BATCH = 64;
   // The big folder's copies repeat their source's text: a folder of new documents embeds them all.
   private static final String COPIES_EMBEDDED = "--reuseVectors=false";
 
@@ -149,6 +160,10 @@ public final class Bench {
       runRetrieval(corpus);
       return;
     }
+    if (options.getEmbeddings()) {
+      runEmbeddings(corpus);
+      return;
+    }
     Path third = thirdOf(corpus);
     List<SourceDocument> sources = pdfs(corpus);
     out.printf(
@@ -161,8 +176,7 @@ public final class Bench {
     IngestOptions defaults = PipelineOptionsFactory.create().as(IngestOptions.class);
     defaults.setRunId("bench-sink");
     RunContext sinkRun = IngestPipeline.runContext(defaults);
-    ChunkingSettings chunking =
-        ChunkingSettings.defaults(ModelSpec.named(defaults.getEmbeddingModel()));
+    ChunkingSettings chunking = ChunkingSettings.defaults(EmbeddingModels.spec(defaults));
 
     try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startTemporary()) {
       out.println("\nstage limits (this JVM)");
@@ -307,6 +321,45 @@ public final class Bench {
             reuse[1].chunksEmbedded(),
             reuse[0].pipelineSeconds(),
             reuse[1].pipelineSeconds()));
+  }
+
+  /**
+   * Embedding alone: the catalogue's models on the same texts, for the README's table; then an
+   * ingest of the corpus through an endpoint serving the default model, against what one client
+   * gets from that endpoint sending the same texts in batches.
+   */
+  private void runEmbeddings(Path corpus) throws Exception {
+    out.printf("sluice bench --embeddings · %s · corpus %s%n", Machine.describe(), corpus);
+    List<String> texts = EmbeddingRates.texts(pdfs(corpus), EMBEDDING_TEXTS);
+    out.printf("%nmodels alone (this JVM, %d chunk texts)%n", texts.size());
+    for (EmbeddingRates.ModelRate model : EmbeddingRates.perModel(texts)) {
+      row(model.model().name(), model.rate(), "chunks");
+    }
+    try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startTemporary();
+        ModelEndpoint endpoint = new ModelEndpoint(ModelCatalogue.ALL_MINILM_L6_V2_Q)) {
+      out.println("
+OpenAI-compatible endpoint (the default model behind /v1/embeddings)");
+      Rate alone = EmbeddingRates.endpointAlone(endpoint, texts, ENDPOINT_BATCH);
+      row("one client, batches of " + ENDPOINT_BATCH, alone, "chunks");
+      PipelineRun through =
+          ingest(
+              "ingest through the endpoint",
+              corpus,
+              migrated(server, "bench_endpoint"),
+              "endpoint",
+              "--embeddingEndpoint=" + endpoint.url(),
+              "--embeddingModel=" + endpoint.model(),
+              "--embeddingDimension=" + ModelCatalogue.ALL_MINILM_L6_V2_Q.dimension(),
+              "--embeddingBatchSize=" + ENDPOINT_BATCH,
+              COPIES_EMBEDDED);
+      out.println("
+ratios");
+      ratio(
+          "ENDPOINT",
+          through.chunksPerSecond() / alone.perSecond(),
+          "sluice ingest through the endpoint ÷ one client sending the same texts in batches"
+              + " (goal ≥ 0.90)");
+    }
   }
 
   /** Retrieval alone: the corpus ingested once, then searched. */
@@ -499,8 +552,7 @@ public final class Bench {
         big.pages(),
         source == null ? "generated manuals" : source);
     IngestOptions defaults = PipelineOptionsFactory.create().as(IngestOptions.class);
-    ChunkingSettings chunking =
-        ChunkingSettings.defaults(ModelSpec.named(defaults.getEmbeddingModel()));
+    ChunkingSettings chunking = ChunkingSettings.defaults(EmbeddingModels.spec(defaults));
     out.println("\nstage limits (this JVM, on " + sample.size() + " of the PDFs)");
     StageLimits.Result stages = StageLimits.measure(sample, chunking);
     row("embedding alone, " + stages.threads() + " threads", stages.embedding(), "chunks");

@@ -9,7 +9,7 @@ import io.sluice.sinks.postgres.NearestChunks;
 import io.sluice.sinks.postgres.PgvectorMode;
 import io.sluice.sinks.postgres.SchemaMigrations;
 import io.sluice.sinks.postgres.VectorIndexes;
-import io.sluice.transforms.embed.ModelSpec;
+import io.sluice.transforms.embed.ModelCatalogue;
 import io.sluice.transforms.embed.SentenceEmbedder;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -196,9 +196,9 @@ final class Retrieval {
     }
     List<Question> questions = new ArrayList<>();
     try (SentenceEmbedder embedder =
-        SentenceEmbedder.acquire(ModelSpec.named(version.embeddingModel()), 1)) {
+        SentenceEmbedder.acquire(ModelCatalogue.named(version.embeddingModel()), 1)) {
       for (int i = 0; i < texts.size(); i++) {
-        questions.add(new Question(chunkIds.get(i), embedder.embed(texts.get(i))));
+        questions.add(new Question(chunkIds.get(i), embedder.embedQuery(texts.get(i))));
       }
     }
     return questions;

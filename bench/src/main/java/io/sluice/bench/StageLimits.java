@@ -73,8 +73,7 @@ final class StageLimits {
   }
 
   /** The documents with a text layer; the others are not part of any later stage. */
-  private static List<DocumentRecord> extractAll(
-      PdfTextExtractor extractor, List<SourceDocument> sources) {
+  static List<DocumentRecord> extractAll(PdfTextExtractor extractor, List<SourceDocument> sources) {
     List<DocumentRecord> documents = new ArrayList<>();
     for (SourceDocument source : sources) {
       try {

@@ -10,6 +10,7 @@ import io.sluice.testing.TestDatabases;
 import io.sluice.transforms.chunk.Chunker;
 import io.sluice.transforms.chunk.TokenChunker;
 import io.sluice.transforms.embed.Embedder;
+import io.sluice.transforms.embed.ModelCatalogue;
 import io.sluice.transforms.embed.ModelSpec;
 import io.sluice.transforms.embed.SentenceEmbedder;
 import java.nio.file.Files;
@@ -56,6 +57,11 @@ public class StageFailuresTest {
         }
 
         @Override
+        public float[] embedQuery(String question) {
+          return embedder.embedQuery(question);
+        }
+
+        @Override
         public void close() {
           embedder.close();
         }
@@ -81,7 +87,7 @@ public class StageFailuresTest {
             List.of(input.toString()),
             "throwing",
             CHUNKER_FAILING_ON_BETA,
-            embedderFailingOnGamma(ModelSpec.named("all-minilm-l6-v2-q")));
+            embedderFailingOnGamma(ModelCatalogue.named("all-minilm-l6-v2-q")));
 
     assertThat(result.getState(), equalTo(PipelineResult.State.DONE));
     Map<String, String> failures =

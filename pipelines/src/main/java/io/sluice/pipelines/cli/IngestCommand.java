@@ -19,7 +19,7 @@ import io.sluice.sinks.postgres.RunContext;
 import io.sluice.sinks.postgres.RunLedger;
 import io.sluice.sinks.postgres.VectorIndexes;
 import io.sluice.transforms.embed.EmbedChunks;
-import io.sluice.transforms.embed.SentenceEmbedder;
+import io.sluice.transforms.embed.Embedder;
 import io.sluice.transforms.extract.ExtractText;
 import io.sluice.transforms.read.InputPatterns;
 import io.sluice.transforms.read.ReadSources;
@@ -69,6 +69,7 @@ final class IngestCommand {
     matched.forEach((input, found) -> matches.put(input, (long) found.size()));
     long files = matches.values().stream().mapToLong(Long::longValue).sum();
     RunContext run = IngestPipeline.runContext(options);
+    IngestPipeline.checkModel(options);
     PgvectorMode pgvector = VectorSearchOptions.pgvectorMode(options);
     HnswSettings hnsw = VectorSearchOptions.hnsw(options);
 
@@ -233,9 +234,7 @@ final class IngestCommand {
     // started again for each.
     try (ExtractText.ParserLease parsers =
             IngestPipeline.extractText(options).keepParsersRunning();
-        SentenceEmbedder model =
-            SentenceEmbedder.acquire(
-                IngestPipeline.model(options), IngestPipeline.embeddingThreads(options));
+        Embedder embedder = IngestPipeline.keepEmbedderOpen(options);
         ProgressReporter progress =
             ProgressReporter.start(ledger, options.getRunId(), files, waves, log)) {
       return waves.run(

@@ -1,12 +1,20 @@
 package io.sluice.pipelines.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.pipelines.ingest.EmbeddingModels;
+import io.sluice.pipelines.ingest.EmbeddingOptions;
 import io.sluice.pipelines.ingest.VectorSearchOptions;
 import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.sinks.postgres.NearestChunks;
 import io.sluice.sinks.postgres.VectorIndexes;
+import io.sluice.transforms.embed.Embedder;
+import io.sluice.transforms.embed.EndpointEmbedder;
+import io.sluice.transforms.embed.EndpointSpec;
+import io.sluice.transforms.embed.ModelCatalogue;
 import io.sluice.transforms.embed.ModelSpec;
 import io.sluice.transforms.embed.SentenceEmbedder;
+import io.sluice.transforms.keys.EmbeddingProvenance;
+import io.sluice.transforms.retry.RetryPolicy;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.util.LinkedHashMap;
@@ -26,7 +34,7 @@ final class QueryCommand {
   private static final int SHOWN_CHARACTERS = 240;
 
   /** The flags of {@code sluice query}. */
-  public interface QueryOptions extends VectorSearchOptions {
+  public interface QueryOptions extends VectorSearchOptions, EmbeddingOptions {
     @Description("How many chunks to return.")
     @Default.Integer(10)
     int getK();
@@ -92,7 +100,7 @@ final class QueryCommand {
               connection,
               new NearestChunks.Query(
                   version,
-                  embedded(question, version),
+                  embedded(question, version, options),
                   options.getK(),
                   options.getSource(),
                   options.getExact()),
@@ -129,20 +137,60 @@ final class QueryCommand {
   }
 
   /** The question's vector, by the model that embedded the version's chunks. */
-  private static float[] embedded(String question, VectorIndexes.Version version) throws Exception {
-    ModelSpec model;
-    try {
-      model = ModelSpec.named(version.embeddingModel());
-    } catch (IllegalArgumentException e) {
+  private static float[] embedded(
+      String question, VectorIndexes.Version version, QueryOptions options) {
+    try (Embedder embedder = questionEmbedder(version, options)) {
+      return embedder.embedQuery(question);
+    }
+  }
+
+  /**
+   * The version's model: a catalogue model by its name; a model file of the user's own, or an
+   * endpoint, from the flags, which must name the very files, or the model id, the version was
+   * embedded with.
+   */
+  private static Embedder questionEmbedder(VectorIndexes.Version version, QueryOptions options) {
+    String provider = version.provider();
+    if (provider == null || EmbeddingProvenance.Provider.IN_PROCESS.name().equals(provider)) {
+      if (!ModelCatalogue.contains(version.embeddingModel())) {
+        throw new IllegalArgumentException(
+            "index version "
+                + version.id()
+                + " was embedded with a model this sluice cannot run: "
+                + version.embeddingModel());
+      }
+      return SentenceEmbedder.acquire(ModelCatalogue.named(version.embeddingModel()), 1);
+    }
+    String hint =
+        "index version "
+            + version.id()
+            + " was embedded by "
+            + version.embeddingModel()
+            + " ("
+            + version.source()
+            + "): pass the same ";
+    if (EmbeddingProvenance.Provider.FILE.name().equals(provider)) {
+      hint += "--embeddingModel=onnx:… --tokenizer=… --dimension=… flags";
+      if (options.getEmbeddingModel() == null || !options.getEmbeddingModel().startsWith("onnx:")) {
+        throw new IllegalArgumentException(hint);
+      }
+      ModelSpec spec = EmbeddingModels.spec(options);
+      if (!spec.provenance().source().equals(version.source())) {
+        throw new IllegalArgumentException(
+            hint + "; these files are " + spec.provenance().source());
+      }
+      return SentenceEmbedder.acquire(spec, 1);
+    }
+    String endpointHint =
+        hint + "--embeddingEndpoint=… --embeddingModel=… --embeddingDimension=… flags";
+    EndpointSpec endpoint =
+        EmbeddingModels.endpoint(options, RetryPolicy.DEFAULT)
+            .orElseThrow(() -> new IllegalArgumentException(endpointHint));
+    if (!endpoint.model().equals(version.source())) {
       throw new IllegalArgumentException(
-          "index version "
-              + version.id()
-              + " was embedded with a model this sluice cannot run: "
-              + e.getMessage());
+          endpointHint + "; --embeddingModel is " + endpoint.model());
     }
-    try (SentenceEmbedder embedder = SentenceEmbedder.acquire(model, 1)) {
-      return embedder.embed(question);
-    }
+    return EndpointEmbedder.open(endpoint);
   }
 
   private static void list(

@@ -5,7 +5,7 @@ import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 
 /** The flags of {@code sluice ingest}, in Beam's {@code --name=value} style. */
-public interface IngestOptions extends VectorSearchOptions, S3SourceOptions {
+public interface IngestOptions extends VectorSearchOptions, S3SourceOptions, EmbeddingOptions {
   @Description(
       "A file, folder or glob to ingest (repeatable; any Beam file system path). "
           + "Without it, the generated sample documents are ingested.")
@@ -30,12 +30,6 @@ public interface IngestOptions extends VectorSearchOptions, S3SourceOptions {
   boolean getChunkAcrossPages();
 
   void setChunkAcrossPages(boolean value);
-
-  @Description("In-process embedding model.")
-  @Default.String("all-minilm-l6-v2-q")
-  String getEmbeddingModel();
-
-  void setEmbeddingModel(String value);
 
   @Description("Inference threads per JVM (0: one per core).")
   @Default.Integer(0)

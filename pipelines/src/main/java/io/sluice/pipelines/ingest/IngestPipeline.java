@@ -6,6 +6,7 @@ import io.sluice.sinks.ledger.ClaimUnsettled;
 import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.sinks.postgres.PostgresIO;
 import io.sluice.sinks.postgres.PostgresStoredVectors;
+import io.sluice.sinks.postgres.PostgresTokenUsage;
 import io.sluice.sinks.postgres.RunContext;
 import io.sluice.transforms.chunk.ChunkText;
 import io.sluice.transforms.chunk.Chunker;
@@ -13,6 +14,8 @@ import io.sluice.transforms.chunk.ChunkingSettings;
 import io.sluice.transforms.chunk.TokenChunker;
 import io.sluice.transforms.embed.EmbedChunks;
 import io.sluice.transforms.embed.Embedder;
+import io.sluice.transforms.embed.EndpointEmbedder;
+import io.sluice.transforms.embed.EndpointSpec;
 import io.sluice.transforms.embed.ModelSpec;
 import io.sluice.transforms.embed.SentenceEmbedder;
 import io.sluice.transforms.extract.ExtractText;
@@ -45,7 +48,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 public final class IngestPipeline {
   private IngestPipeline() {}
 
-  /** The index version the options describe: model, dimension and chunking. */
+  /** The index version the options describe: model, dimension, chunking and provenance. */
   public static IndexVersion indexVersion(IngestOptions options) {
     ChunkingSettings chunking = chunking(options);
     return new IndexVersion(
@@ -54,7 +57,15 @@ public final class IngestPipeline {
         chunking.chunkSize(),
         chunking.chunkOverlap(),
         "model-tokens",
-        chunking.acrossPages());
+        chunking.acrossPages(),
+        endpoint(options)
+            .map(EndpointSpec::provenance)
+            .orElseGet(() -> model(options).provenance()));
+  }
+
+  /** The embedding endpoint the options name, if any, retried as the stores are. */
+  public static Optional<EndpointSpec> endpoint(IngestOptions options) {
+    return EmbeddingModels.endpoint(options, StoreSettings.retryPolicy(options));
   }
 
   /** The run the options describe: its id, index version and quarantine rule. */
@@ -117,7 +128,30 @@ public final class IngestPipeline {
         database,
         run,
         TokenChunker::new,
-        SentenceEmbedder.factory(model(options), embeddingThreads(options)));
+        embedder(options, database, run));
+  }
+
+  /** The endpoint's client, its token usage recorded for the run; or the in-process model. */
+  private static Embedder.Factory embedder(
+      IngestOptions options, DatabaseConfig database, RunContext run) {
+    Optional<EndpointSpec> endpoint = endpoint(options);
+    if (endpoint.isPresent()) {
+      return EndpointEmbedder.factory(
+          endpoint.get(),
+          new PostgresTokenUsage(database, run.runId(), StoreSettings.retryPolicy(options)));
+    }
+    return SentenceEmbedder.factory(model(options), embeddingThreads(options));
+  }
+
+  /**
+   * The embedder of the options, opened where the command runs, so that the model stays loaded (or
+   * the endpoint's client and threads stay up) from one DirectRunner wave to the next.
+   */
+  public static Embedder keepEmbedderOpen(IngestOptions options) {
+    Optional<EndpointSpec> endpoint = endpoint(options);
+    return endpoint.isPresent()
+        ? EndpointEmbedder.open(endpoint.get())
+        : SentenceEmbedder.acquire(model(options), embeddingThreads(options));
   }
 
   /** Inference threads per JVM: as given, or one per core. */
@@ -139,9 +173,27 @@ public final class IngestPipeline {
                 .withParserProcesses(options.getParserProcesses()));
   }
 
-  /** The embedding model the options name. */
+  /**
+   * Tries the embedder once where the command runs, unless it is a catalogue model (tested with
+   * sluice): a file that is not a model, a tokenizer that does not fit it, an endpoint that refuses
+   * the key or does not serve the model, or a declared dimension the vectors do not have is an
+   * error before any document is read, not a failure of every document on the workers.
+   */
+  public static void checkModel(IngestOptions options) {
+    Optional<EndpointSpec> endpoint = endpoint(options);
+    if (endpoint.isPresent()) {
+      EndpointEmbedder.check(endpoint.get());
+      return;
+    }
+    ModelSpec model = model(options);
+    if (model.filesSha256() != null) {
+      SentenceEmbedder.acquire(model, 1).close();
+    }
+  }
+
+  /** The in-process embedding model the options name. */
   public static ModelSpec model(IngestOptions options) {
-    return chunking(options).model();
+    return EmbeddingModels.spec(options);
   }
 
   /** The pipeline with another chunker or embedder than sluice's own. */
@@ -267,7 +319,7 @@ public final class IngestPipeline {
 
   private static ChunkingSettings chunking(IngestOptions options) {
     return new ChunkingSettings(
-        ModelSpec.named(options.getEmbeddingModel()),
+        EmbeddingModels.chunkingModel(options),
         options.getChunkSize(),
         options.getChunkOverlap(),
         options.getChunkAcrossPages());

@@ -76,14 +76,17 @@ public final class StoreChecksum {
                        FROM observability.request_failures) failures
         ORDER BY r COLLATE "C\"""");
     for (TargetTable table : TargetTables.ALL) {
-      // Backfilled rows only: sluice's own run records differ from run to run.
+      // Backfilled rows only: sluice's own run records, and the token usage of its own runs'
+      // requests, differ from run to run.
       QUERIES.put(
           table.name() + (table == TargetTables.RUN_RECORDS ? " (backfilled)" : ""),
           "SELECT ROW("
               + LegacySql.names(table.columns())
               + ", source)::text FROM "
               + table.name()
-              + " WHERE source IS NOT NULL ORDER BY "
+              + " WHERE source IS NOT NULL"
+              + (table == TargetTables.TOKEN_USAGE ? " AND run_id IS NULL" : "")
+              + " ORDER BY "
               + table.keys().stream()
                   .map(key -> key.name() + " COLLATE \"C\"")
                   .collect(Collectors.joining(", ")));

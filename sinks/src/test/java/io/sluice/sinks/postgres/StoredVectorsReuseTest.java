@@ -48,6 +48,11 @@ public class StoredVectorsReuseTest {
           }
 
           @Override
+          public float[] embedQuery(String question) {
+            return embedAll(List.of(question)).get(0);
+          }
+
+          @Override
           public void close() {}
         };
   }

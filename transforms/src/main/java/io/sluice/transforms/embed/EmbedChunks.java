@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * edited document costs the embeddings of its changed chunks only. A lookup that fails (the store
  * unreachable for a moment) costs embeddings, never a document: its texts are embedded. A document
  * the embedder throws on (a model failing on this input, a wrong number of vectors) comes out as a
- * failure of stage {@code embed} ({@code unexpected}, retried by later runs and quarantined when it
- * keeps failing); the others go on.
+ * failure of stage {@code embed}: of the class an endpoint's {@link EmbeddingFailedException} gives
+ * ({@code io_error} or {@code timeout} after its retries, {@code refused}), else {@code
+ * unexpected}; retryable ones are tried again by later runs and quarantined when they keep failing.
+ * The others go on.
  */
 public final class EmbedChunks
     extends PTransform<
@@ -133,6 +135,11 @@ public final class EmbedChunks
         for (int i = 0; i < missing.size(); i++) {
           vectorByHash.put(missing.get(i), vectors.get(i));
         }
+      } catch (EmbeddingFailedException e) {
+        documentsFailed.inc();
+        out.get(FAILURES)
+            .output(Failure.of(document.source(), Stage.EMBED, e.failureClass(), e.getMessage()));
+        return;
       } catch (RuntimeException e) {
         documentsFailed.inc();
         out.get(FAILURES)

@@ -105,7 +105,18 @@ public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxB
 
     /** Waits before the next attempt after what {@code cause} says; false when it is spent. */
     public boolean waitBeforeNext(String cause) throws InterruptedException {
+      return waitBeforeNext(cause, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #waitBeforeNext(String)}, waiting at least {@code atLeast}: the time a server asked
+     * for (HTTP {@code Retry-After}) when it is longer than the backoff.
+     */
+    public boolean waitBeforeNext(String cause, Duration atLeast) throws InterruptedException {
       long delay = backoff.nextBackOffMillis();
+      if (delay != BackOff.STOP) {
+        delay = Math.max(delay, atLeast.toMillis());
+      }
       if (delay == BackOff.STOP) {
         LOG.warn("{}: giving up after {} attempts: {}", what, attempt, cause);
         return false;

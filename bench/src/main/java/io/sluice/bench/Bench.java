@@ -337,8 +337,7 @@ public final class Bench {
     }
     try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startTemporary();
         ModelEndpoint endpoint = new ModelEndpoint(ModelCatalogue.ALL_MINILM_L6_V2_Q)) {
-      out.println("
-OpenAI-compatible endpoint (the default model behind /v1/embeddings)");
+      out.println("\nOpenAI-compatible endpoint (the default model behind /v1/embeddings)");
       Rate alone = EmbeddingRates.endpointAlone(endpoint, texts, ENDPOINT_BATCH);
       row("one client, batches of " + ENDPOINT_BATCH, alone, "chunks");
       PipelineRun through =
@@ -352,8 +351,7 @@ OpenAI-compatible endpoint (the default model behind /v1/embeddings)");
               "--embeddingDimension=" + ModelCatalogue.ALL_MINILM_L6_V2_Q.dimension(),
               "--embeddingBatchSize=" + ENDPOINT_BATCH,
               COPIES_EMBEDDED);
-      out.println("
-ratios");
+      out.println("\nratios");
       ratio(
           "ENDPOINT",
           through.chunksPerSecond() / alone.perSecond(),

@@ -173,6 +173,32 @@ public class EndpointIngestTest {
             "SELECT parameters->'provenance'->>'provider' || ' ' || embedding_model"
                 + " FROM indexing.index_versions"),
         equalTo("ENDPOINT " + MODEL));
+
+    // sluice query embeds the question through the same endpoint, and only through it.
+    String chunkId =
+        TestDatabases.text(
+            database,
+            "SELECT min(chunk_id) FROM indexing.chunks WHERE text_sha256 IN"
+                + " (SELECT text_sha256 FROM indexing.chunks GROUP BY 1 HAVING count(*) = 1)");
+    String text =
+        TestDatabases.text(
+            database, "SELECT text FROM indexing.chunks WHERE chunk_id = '" + chunkId + "'");
+    List<String> query =
+        new ArrayList<>(
+            List.of("query", text, "--databaseUrl=" + database.jdbcUrl(), "--k=1", "--json"));
+    CliRun withoutEndpoint = CliRun.of(query.toArray(String[]::new));
+    assertThat(withoutEndpoint.exitCode(), equalTo(2));
+    assertThat(withoutEndpoint.log(), containsString("pass the same --embeddingEndpoint="));
+    query.addAll(
+        List.of(
+            "--embeddingEndpoint=" + server.url(),
+            "--embeddingModel=" + MODEL,
+            "--embeddingDimension=32",
+            "--embeddingApiKeyFile=" + keyFile));
+    CliRun found = CliRun.of(query.toArray(String[]::new));
+    assertThat(found.log(), found.exitCode(), equalTo(0));
+    // The stand-in's vectors are random per text: a chunk's own text finds that chunk first.
+    assertThat(found.out(), containsString("\"chunk_id\":\"" + chunkId + "\""));
   }
 
   @Test

@@ -53,6 +53,19 @@ public final class Sluice {
     int getStaleAfterMinutes();
 
     void setStaleAfterMinutes(int value);
+
+    @Description(
+        "Every stage of the documents named: a doc_id, a source URI or path, or a glob over"
+            + " source URIs (* and ?); at most 20 documents.")
+    String getDoc();
+
+    void setDoc(String value);
+
+    @Description("With --doc: one JSON object per document instead of the table.")
+    @Default.Boolean(false)
+    boolean getJson();
+
+    void setJson(boolean value);
   }
 
   private Sluice() {}
@@ -97,9 +110,9 @@ public final class Sluice {
         case "status":
           StatusOptions status = options(flags, StatusOptions.class);
           try (Store store = Store.open(status, log)) {
-            StatusCommand.print(new RunLedger(store.database()), store.database(), status, out);
+            return StatusCommand.print(
+                new RunLedger(store.database()), store.database(), status, out);
           }
-          return 0;
         case "query":
           // The question is the words that are not flags: sluice query "how do gates work" --k=5
           String question =

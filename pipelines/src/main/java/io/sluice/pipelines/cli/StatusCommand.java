@@ -2,25 +2,32 @@ package io.sluice.pipelines.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.sinks.postgres.DatabaseConfig;
+import io.sluice.sinks.postgres.DocumentStatus;
 import io.sluice.sinks.postgres.RunLedger;
 import io.sluice.sinks.postgres.StoreIntegrity;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
  * {@code sluice status}: recent runs with their counts and the latest run's report (failures by
- * class with examples), or one run's report with {@code --run=<id>}.
+ * class with examples), one run's report with {@code --run=<id>}, or every stage of some documents
+ * with {@code --doc=<doc_id|source URI|glob>} (exit 1 when none matches).
  */
 final class StatusCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int DOCUMENTS_SHOWN = 20;
 
   private StatusCommand() {}
 
-  static void print(
+  static int print(
       RunLedger ledger, DatabaseConfig database, Sluice.StatusOptions options, PrintStream out)
       throws Exception {
+    if (options.getDoc() != null) {
+      return documents(database, options, out);
+    }
     String runId = options.getRun();
     if (runId != null) {
       RunLedger.RunRow row =
@@ -28,12 +35,12 @@ final class StatusCommand {
               .run(runId)
               .orElseThrow(() -> new IllegalArgumentException("no run with id " + runId));
       RunReport.print(out, runId, row.status(), ledger.figures(runId), payload(row));
-      return;
+      return 0;
     }
     java.util.List<RunLedger.RunRow> runs = ledger.recentRuns(20);
     if (runs.isEmpty()) {
       out.println("no runs yet");
-      return;
+      return 0;
     }
     out.printf(
         "%-36s  %-10s  %-19s  %8s  %8s  %8s  %8s%n",
@@ -65,6 +72,67 @@ final class StatusCommand {
     out.println();
     RunReport.print(
         out, latest.runId(), latest.status(), ledger.figures(latest.runId()), payload(latest));
+    return 0;
+  }
+
+  private static int documents(
+      DatabaseConfig database, Sluice.StatusOptions options, PrintStream out) throws Exception {
+    List<DocumentStatus.Document> documents =
+        DocumentStatus.find(database, options.getDoc(), DOCUMENTS_SHOWN);
+    if (documents.isEmpty()) {
+      out.println("no document matches " + options.getDoc());
+      return 1;
+    }
+    for (DocumentStatus.Document document : documents) {
+      if (options.getJson()) {
+        out.println(JSON.writeValueAsString(document));
+        continue;
+      }
+      out.printf(
+          "document %s  %s%s%n",
+          document.docId(),
+          document.status() == null ? "(not stored)" : document.status(),
+          document.pages() == null ? "" : ", " + document.pages() + " pages");
+      document.sources().forEach(source -> out.printf("  source   %s%n", source));
+      out.printf(
+          "  %-8s %-19s %-11s %8s  %-29s %-29s %9s  %s%n",
+          "stage", "index version", "status", "attempts", "started", "finished", "took", "run");
+      for (DocumentStatus.Stage stage : document.stages()) {
+        out.printf(
+            "  %-8s %-19s %-11s %8d  %-29s %-29s %9s  %s%s%n",
+            stage.stage(),
+            stage.indexVersion(),
+            stage.status(),
+            stage.attempts(),
+            orDash(stage.startedAt()),
+            orDash(stage.finishedAt()),
+            stage.seconds() == null
+                ? "-"
+                : String.format(java.util.Locale.ROOT, "%.3f s", stage.seconds()),
+            stage.runId(),
+            stage.errorClass() == null
+                ? ""
+                : "  " + stage.errorClass() + ": " + orDash(stage.message()));
+      }
+      for (DocumentStatus.FailureRow failure : document.failures()) {
+        out.printf(
+            "  failure  %s at %s: %s (%s) %s  run %s%n",
+            failure.sourceUri(),
+            failure.stage(),
+            failure.errorClass(),
+            failure.retryable() ? "retryable" : "settled",
+            failure.message(),
+            failure.runId());
+      }
+    }
+    if (documents.size() == DOCUMENTS_SHOWN) {
+      out.printf("(the first %d documents; name fewer)%n", DOCUMENTS_SHOWN);
+    }
+    return 0;
+  }
+
+  private static String orDash(String value) {
+    return value == null ? "-" : value;
   }
 
   private static void printIntegrity(StoreIntegrity.Orphans orphans, PrintStream out) {

@@ -1,17 +1,22 @@
 package io.sluice.pipelines.cli;
 
 import io.sluice.pipelines.backfill.BackfillOptions;
+import io.sluice.pipelines.ingest.EmbeddingOptions;
 import io.sluice.pipelines.ingest.IngestOptions;
 import io.sluice.pipelines.ingest.StoreOptions;
 import io.sluice.sinks.postgres.RunLedger;
 import io.sluice.sinks.postgres.StoreChecksum;
+import io.sluice.transforms.embed.ModelCatalogue;
+import io.sluice.transforms.embed.ModelFiles;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.beam.sdk.io.aws2.options.S3Options;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
@@ -160,8 +165,10 @@ public final class Sluice {
   }
 
   /**
-   * A cluster gets the job jar alone. The CLI's class path also holds what only the client needs
-   * (Flink itself, the embedded PostgreSQL), which Beam would otherwise upload with every job.
+   * A cluster gets the job jar alone, and the jar of the catalogue model the job embeds with when
+   * that is not the default one (the others stay out of the job jar, which they would double). The
+   * CLI's class path also holds what only the client needs (Flink itself, the embedded PostgreSQL),
+   * which Beam would otherwise upload with every job.
    */
   private static void stageOnlyTheJobJar(PipelineOptions options) {
     FileStagingOptions staging = options.as(FileStagingOptions.class);
@@ -172,11 +179,25 @@ public final class Sluice {
     try {
       Path location = Path.of(source.getLocation().toURI());
       if (Files.isRegularFile(location)) {
-        staging.setFilesToStage(List.of(location.toString()));
+        List<String> staged = new ArrayList<>(List.of(location.toString()));
+        catalogueModelJar(options.as(EmbeddingOptions.class))
+            .filter(jar -> !jar.equals(location))
+            .ifPresent(jar -> staged.add(jar.toString()));
+        staging.setFilesToStage(staged);
       }
     } catch (URISyntaxException e) {
       throw new IllegalStateException("cannot locate the job jar at " + source.getLocation(), e);
     }
+  }
+
+  private static Optional<Path> catalogueModelJar(EmbeddingOptions options) {
+    String model = options.getEmbeddingModel();
+    if (options.getEmbeddingEndpoint() != null
+        || model == null
+        || !ModelCatalogue.contains(model)) {
+      return Optional.empty();
+    }
+    return ModelFiles.jarOf(ModelCatalogue.named(model).onnx());
   }
 
   private static String rootMessage(Throwable e) {

@@ -4,7 +4,12 @@ import io.sluice.transforms.keys.Keys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.channels.Channels;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.apache.beam.sdk.io.FileSystems;
 
 /**
@@ -27,6 +32,26 @@ public final class ModelFiles {
       return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The jar a classpath resource comes from, if it comes from one: what a cluster must be sent with
+   * the job for its workers to find the file.
+   */
+  public static Optional<Path> jarOf(String location) {
+    if (!onClasspath(location)) {
+      return Optional.empty();
+    }
+    URL url = ModelFiles.class.getResource(location.substring(CLASSPATH.length()));
+    if (url == null || !"jar".equals(url.getProtocol())) {
+      return Optional.empty();
+    }
+    String jar = url.getPath().substring(0, url.getPath().indexOf("!/"));
+    try {
+      return Optional.of(Path.of(new URI(jar)));
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("cannot locate the jar of " + url, e);
     }
   }
 

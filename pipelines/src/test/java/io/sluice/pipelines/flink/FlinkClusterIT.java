@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.lessThan;
 
-import io.sluice.pipelines.cli.CliCommand;
 import io.sluice.pipelines.cli.CliRun;
 import io.sluice.samples.LegacySamples;
 import io.sluice.samples.SampleCorpus;
@@ -196,42 +195,6 @@ public class FlinkClusterIT {
         equalTo(directRunChecksum(List.of(manuals))));
     assertThat(
         "the same TaskManagers ran all three", CLUSTER.taskManagerIds(), equalTo(taskManagers));
-  }
-
-  /**
-   * The catalogue's other models are not in the job jar: run as users run it (the CLI from the job
-   * jar, no --filesToStage), the job is sent with the chosen model's jar, and the workers embed
-   * with it.
-   */
-  @Test
-  public void aCatalogueModelOutsideTheJobJarIsSentWithTheJob() throws Exception {
-    Path all = FOLDER.newFolder("bge-samples").toPath();
-    SampleCorpus.writeTo(all);
-    Path handbook = FOLDER.newFolder("bge-handbook").toPath();
-    Files.copy(all.resolve("handbook.pdf"), handbook.resolve("handbook.pdf"));
-    DatabaseConfig database = TestDatabases.fresh();
-    List<String> arguments =
-        new ArrayList<>(List.of(ingest(database, List.of(handbook), "bge-job")));
-    arguments.removeIf(argument -> argument.startsWith("--filesToStage="));
-    arguments.addAll(List.of("--embeddingModel=bge-small-en-v1.5-q", "--stopAfterIdleSeconds=2"));
-    Path log = FOLDER.getRoot().toPath().resolve("bge-job.log");
-    Process sluice =
-        new ProcessBuilder(
-                CliCommand.of(
-                    Path.of(System.getProperty("sluice.jobJar")), List.of("-Xmx1g"), arguments))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-
-    assertThat(sluice.waitFor(5, TimeUnit.MINUTES), equalTo(true));
-    assertThat(Files.readString(log), sluice.exitValue(), equalTo(0));
-    assertThat(
-        TestDatabases.text(database, "SELECT embedding_model FROM indexing.index_versions"),
-        equalTo("bge-small-en-v1.5-q"));
-    assertThat(count(database, "SELECT count(*) FROM indexing.vectors"), greaterThan(0L));
-    assertThat(
-        count(database, "SELECT count(*) FROM indexing.vectors"),
-        equalTo(count(database, "SELECT count(*) FROM indexing.chunks")));
   }
 
   @Test

@@ -164,9 +164,10 @@ public final class EndpointEmbedder implements Embedder {
       }
       int status = response.statusCode();
       if (status == 200) {
-        Optional<String> malformed = malformed(response.body(), texts.size());
+        JsonNode answer = json(response.body());
+        Optional<String> malformed = malformed(answer, texts.size());
         if (malformed.isEmpty()) {
-          return answered(response, texts.size(), attempt);
+          return answered(response, answer, texts.size(), attempt);
         }
         if (!attempts.waitBeforeNext(malformed.get())) {
           throw failed(FailureClass.IO_ERROR, malformed.get(), null);
@@ -215,14 +216,21 @@ public final class EndpointEmbedder implements Embedder {
     return request.build();
   }
 
-  /** Why an answer cannot be used as it is, if it cannot: worth asking again. */
-  private Optional<String> malformed(String body, int texts) {
-    JsonNode data;
+  /** The answer's JSON, read once; null when it is not JSON. */
+  private static @Nullable JsonNode json(String body) {
     try {
-      data = JSON.readTree(body).path("data");
+      return JSON.readTree(body);
     } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** Why an answer cannot be used as it is, if it cannot: worth asking again. */
+  private Optional<String> malformed(@Nullable JsonNode answer, int texts) {
+    if (answer == null) {
       return Optional.of("the endpoint answered something that is not JSON");
     }
+    JsonNode data = answer.path("data");
     if (!data.isArray() || data.size() != texts) {
       return Optional.of(
           "the endpoint answered " + data.size() + " vectors for " + texts + " texts");
@@ -238,13 +246,8 @@ public final class EndpointEmbedder implements Embedder {
     return Optional.empty();
   }
 
-  private List<float[]> answered(HttpResponse<String> response, int texts, int attempt) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(response.body());
-    } catch (IOException e) {
-      throw new IllegalStateException("checked as JSON before", e);
-    }
+  private List<float[]> answered(
+      HttpResponse<String> response, JsonNode root, int texts, int attempt) {
     float[][] vectors = new float[texts][];
     for (JsonNode item : root.path("data")) {
       JsonNode embedding = item.path("embedding");

@@ -150,6 +150,51 @@ final class FlinkCluster extends ExternalResource {
     throw new IllegalStateException("the savepoint did not complete within two minutes");
   }
 
+  /**
+   * How many user-code class loaders each live TaskManager still holds after a full collection, by
+   * TaskManager pid. Flink gives every job one; a finished job's must be collected. Flink's REST
+   * API shows neither loaders nor a way to collect, so this asks the JDK's jcmd, whose class
+   * histogram collects first.
+   */
+  Map<Long, Long> jobClassLoaders() throws IOException, InterruptedException {
+    Map<Long, Long> loaders = new TreeMap<>();
+    try (var files = java.nio.file.Files.list(home.resolve("pids"))) {
+      for (Path file :
+          files
+              .filter(f -> f.getFileName().toString().matches("taskmanager-\\d+\\.pid"))
+              .toList()) {
+        long pid = Long.parseLong(java.nio.file.Files.readString(file).trim());
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          loaders.put(pid, instances(pid, "org.apache.flink.util.ChildFirstClassLoader"));
+        }
+      }
+    }
+    return loaders;
+  }
+
+  private static long instances(long pid, String className)
+      throws IOException, InterruptedException {
+    Process jcmd =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid),
+                "GC.class_histogram")
+            .redirectErrorStream(true)
+            .start();
+    String histogram = new String(jcmd.getInputStream().readAllBytes());
+    if (jcmd.waitFor() != 0) {
+      throw new IllegalStateException("jcmd " + pid + " GC.class_histogram failed: " + histogram);
+    }
+    // "  829:             4            416  org.apache.flink.util.ChildFirstClassLoader"
+    return histogram
+        .lines()
+        .map(String::trim)
+        .map(line -> line.split("\\s+"))
+        .filter(columns -> columns.length == 4 && columns[3].equals(className))
+        .mapToLong(columns -> Long.parseLong(columns[1]))
+        .sum();
+  }
+
   /** Cancels every job still running, so that one test's leftover cannot starve the next. */
   void cancelAll() throws Exception {
     for (JsonNode job : get("/jobs/overview").path("jobs")) {

@@ -4,15 +4,18 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.sinks.core.SharedClients;
 import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Collections;
 
 /**
  * One HikariCP pool per database and class loader, shared by every DoFn that talks to that database
  * in this JVM: the connections a worker holds are bounded by {@link
  * ConnectionLimits#maxConnections()} whatever the parallelism. DoFns lease the pool at setup and
  * give the lease back at teardown; the last lease closes the pool and, in a class loader of its own
- * (a Flink job's), deregisters the PostgreSQL driver that loader registered, so that {@link
- * java.sql.DriverManager} does not keep the finished job's classes alive.
+ * (a Flink job's), deregisters the JDBC drivers of that loader, so that {@link DriverManager} does
+ * not keep the finished job's classes alive.
  *
  * <p>Pool connections show as {@code sluice} in {@code pg_stat_activity}; the command line's own
  * short connections as {@code sluice-cli}.
@@ -52,11 +55,27 @@ final class ConnectionPools {
     pool.close();
     boolean jobClassLoader =
         ConnectionPools.class.getClassLoader() != ClassLoader.getSystemClassLoader();
-    if (POOLS.isEmpty() && jobClassLoader && org.postgresql.Driver.isRegistered()) {
+    if (POOLS.isEmpty() && jobClassLoader) {
       try {
-        org.postgresql.Driver.deregister();
+        deregisterDrivers();
       } catch (SQLException e) {
-        throw new IllegalStateException("cannot deregister the PostgreSQL driver", e);
+        throw new IllegalStateException("cannot deregister the JDBC drivers of this job", e);
+      }
+    }
+  }
+
+  /**
+   * Every JDBC driver of this class loader: the PostgreSQL driver registered here, and the others
+   * of the job jar (SQLite's) that {@link DriverManager} registers from the loader's service files
+   * the first time any driver is asked for.
+   */
+  private static void deregisterDrivers() throws SQLException {
+    if (org.postgresql.Driver.isRegistered()) {
+      org.postgresql.Driver.deregister();
+    }
+    for (Driver driver : Collections.list(DriverManager.getDrivers())) {
+      if (driver.getClass().getClassLoader() == ConnectionPools.class.getClassLoader()) {
+        DriverManager.deregisterDriver(driver);
       }
     }
   }

@@ -68,7 +68,7 @@ public final class SentenceEmbedder implements Embedder {
               + "): their vectors would not be those of its index version");
     }
     this.tokenizer = ModelTokenizer.of(spec);
-    this.environment = OrtEnvironment.getEnvironment();
+    this.environment = OnnxEnvironment.get();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(1);
       options.setInterOpNumThreads(1);

@@ -200,22 +200,24 @@ public class FlinkClusterIT {
   }
 
   /**
-   * Every job left its class loader on the TaskManagers (JNA's cleaner thread, ONNX Runtime's
-   * shutdown hook, the JDBC drivers), about 30 MB of Metaspace each, and a TaskManager failed with
-   * "OutOfMemoryError: Metaspace" at its ninth job. One may stay: Java 17's MethodHandle.asType
-   * cache holds the last record class it saw (JDK-8078641, fixed in Java 18). JNA's thread ends 30
-   * s after its last library closes, so the count is read until it settles.
+   * Every job used to leave its class loader on the TaskManagers (JNA's cleaner thread, ONNX
+   * Runtime's shutdown hook, the JDBC drivers), about 30 MB of Metaspace each, and a TaskManager
+   * failed with "OutOfMemoryError: Metaspace" at its ninth job; here that would be three loaders or
+   * more on each. Up to two may stay whatever the number of jobs: Java 17's MethodHandle.asType
+   * caches hold the last record class they saw (JDK-8078641, fixed in Java 18), and a loader may
+   * still be on its way out. JNA's thread ends 30 s after its last library closes, so the count is
+   * read until it settles.
    */
   private static void finishedJobsLeaveNoClassLoaderBehind() throws Exception {
     Map<Long, Long> loaders = CLUSTER.jobClassLoaders();
-    for (int i = 0; i < 18 && loaders.values().stream().anyMatch(count -> count > 1); i++) {
+    for (int i = 0; i < 18 && loaders.values().stream().anyMatch(count -> count > 2); i++) {
       Thread.sleep(5_000);
       loaders = CLUSTER.jobClassLoaders();
     }
     System.out.printf("job class loaders left on each TaskManager, by pid: %s%n", loaders);
     assertThat(
         "job class loaders on each TaskManager after its jobs ended: " + loaders,
-        loaders.values().stream().allMatch(count -> count <= 1),
+        loaders.values().stream().allMatch(count -> count <= 2),
         equalTo(true));
   }
 

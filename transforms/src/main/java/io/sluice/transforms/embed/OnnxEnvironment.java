@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * each finished job's classes (about 30 MB of Metaspace) and its copy of the native library would
  * stay, and a few jobs later the TaskManager fails with "OutOfMemoryError: Metaspace". The hook is
  * taken out by reflection into {@code java.lang}, which Flink's default JVM options open ({@code
- * --add-opens=java.base/java.lang=ALL-UNNAMED}); where they are not open (a CLI run, which ends
- * with its JVM) it stays, and a line at INFO says so.
+ * --add-opens=java.base/java.lang=ALL-UNNAMED}); where they are not, it stays, and a line at INFO
+ * says so. In the JVM's own class loader (the command line, the DirectRunner) the hook stays: that
+ * loader lives as long as the JVM.
  */
 final class OnnxEnvironment {
   private static final Logger LOG = LoggerFactory.getLogger(OnnxEnvironment.class);
@@ -31,7 +32,9 @@ final class OnnxEnvironment {
 
   static synchronized OrtEnvironment get() {
     OrtEnvironment environment = OrtEnvironment.getEnvironment();
-    if (!hookRemoved) {
+    boolean jobClassLoader =
+        OnnxEnvironment.class.getClassLoader() != ClassLoader.getSystemClassLoader();
+    if (jobClassLoader && !hookRemoved) {
       removeShutdownHook();
       hookRemoved = true;
     }

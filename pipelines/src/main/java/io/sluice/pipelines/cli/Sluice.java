@@ -42,6 +42,8 @@ public final class Sluice {
                   [--explain] [--source=glob] [--indexVersion=…]; --list lists the versions
         index     --build: an HNSW index and a view per index version, where pgvector is
                   (an ingest builds them too)
+        health    with an ingest's flags: PostgreSQL, ArangoDB, S3, Flink and the embedding
+                  model, a verdict and a reason each (--json); exit 1 when any is failing
       'sluice <command> --help' lists a command's flags.""";
 
   /** The flags of {@code sluice status}. */
@@ -94,6 +96,7 @@ public final class Sluice {
             case "backfill" -> BackfillOptions.class;
             case "query" -> QueryCommand.QueryOptions.class;
             case "index" -> IndexCommand.IndexOptions.class;
+            case "health" -> HealthCommand.HealthOptions.class;
             default -> StoreOptions.class;
           };
       PipelineOptionsFactory.printHelp(out, type);
@@ -107,6 +110,9 @@ public final class Sluice {
         case "backfill":
           return BackfillCommand.run(
               options(RunnerConfigs.expand(flags), BackfillOptions.class), out, log);
+        case "health":
+          return HealthCommand.run(
+              options(RunnerConfigs.expand(flags), HealthCommand.HealthOptions.class), out, log);
         case "checksum":
           try (Store store = Store.open(options(flags, StoreOptions.class), log)) {
             out.print(StoreChecksum.report(StoreChecksum.compute(store.database())));

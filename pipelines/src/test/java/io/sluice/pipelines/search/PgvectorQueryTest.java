@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.Assume.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -101,6 +102,18 @@ public class PgvectorQueryTest {
         equalTo(TestDatabases.count(samples.database(), "SELECT count(*) FROM indexing.vectors")));
     CliRun again = CliRun.of("index", "--build", url);
     assertThat(again.out(), containsString(VectorIndexes.indexName(version) + " present"));
+  }
+
+  /** What a user's database with pgvector gets from {@code sluice health}, one connection long. */
+  @Test
+  public void healthSeesPgvectorAndTheCurrentSchema() {
+    CliRun health = CliRun.of("health", url);
+
+    assertThat(health.out() + health.log(), health.exitCode(), equalTo(0));
+    assertThat(
+        health.out(),
+        matchesPattern(
+            "(?s)ok\\s+postgresql\\s+.*; schema at V\\d+, none pending; pgvector 0\\.\\d+\\.\\d+;.*"));
   }
 
   @Test

@@ -81,7 +81,7 @@ public final class ArangoStandIn implements AutoCloseable {
 
   private volatile String serverVersion = "3.12.4";
 
-  private ArangoStandIn(String user, String password) throws IOException {
+  private ArangoStandIn(String user, String password, int port) throws IOException {
     this.user = user;
     this.password = password;
     authorization =
@@ -89,14 +89,19 @@ public final class ArangoStandIn implements AutoCloseable {
             + Base64.getEncoder()
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     databases.put("_system", new ConcurrentHashMap<>());
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
     server.createContext("/", this::handle);
     server.setExecutor(executor);
     server.start();
   }
 
   public static ArangoStandIn start(String user, String password) throws IOException {
-    return new ArangoStandIn(user, password);
+    return start(user, password, 0);
+  }
+
+  /** On a given port: a server that comes back where it was, empty, as after a reinstall. */
+  public static ArangoStandIn start(String user, String password, int port) throws IOException {
+    return new ArangoStandIn(user, password, port);
   }
 
   /** How sluice reaches this stand-in's database: HTTP/1.1, its credentials, created if missing. */

@@ -15,6 +15,7 @@ import io.sluice.transforms.embed.EndpointEmbedder;
 import io.sluice.transforms.embed.EndpointSpec;
 import io.sluice.transforms.embed.ModelSpec;
 import io.sluice.transforms.embed.SentenceEmbedder;
+import io.sluice.transforms.read.InputPatterns;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -107,26 +108,15 @@ final class HealthCommand {
     facts.put("input", input);
     try {
       MatchResult match =
-          FileSystems.match(
-                  List.of(input.endsWith("/") ? input + "**" : input), EmptyMatchTreatment.ALLOW)
-              .get(0);
+          FileSystems.match(InputPatterns.toPattern(input), EmptyMatchTreatment.ALLOW_IF_WILDCARD);
       if (match.status() != MatchResult.Status.OK) {
-        return Health.failing("s3", InputProblems.describe(input, matchError(match)), facts);
+        return Health.failing("s3", InputProblems.describe(input, match), facts);
       }
       int objects = match.metadata().size();
       facts.put("objects", objects);
       return Health.ok("s3", input + ": listable, " + objects + " objects match", facts);
     } catch (IOException | RuntimeException e) {
       return Health.failing("s3", InputProblems.describe(input, e), facts);
-    }
-  }
-
-  private static Throwable matchError(MatchResult match) {
-    try {
-      match.metadata();
-      return new IOException("match status " + match.status());
-    } catch (IOException e) {
-      return e;
     }
   }
 

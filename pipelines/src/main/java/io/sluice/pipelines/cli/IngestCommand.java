@@ -13,6 +13,7 @@ import io.sluice.sinks.arango.ArangoConfig;
 import io.sluice.sinks.arango.ArangoVectorIndexes;
 import io.sluice.sinks.ledger.ClaimUnsettled;
 import io.sluice.sinks.postgres.HnswSettings;
+import io.sluice.sinks.postgres.IndexHistory;
 import io.sluice.sinks.postgres.PgvectorMode;
 import io.sluice.sinks.postgres.PostgresErrors;
 import io.sluice.sinks.postgres.RunContext;
@@ -84,6 +85,7 @@ final class IngestCommand {
       plan.put("pipeline_run_id", run.indexVersionId());
       plan.put("index_version", run.indexVersion());
       ledger.started(runId, JSON.writeValueAsString(plan));
+      IndexHistory.runStarted(store.database(), runId, run.indexVersionId());
       log.printf(
           "sluice: run %s · %d files · index version %s · %s%n",
           runId, files, run.indexVersionId(), options.getRunner().getSimpleName());
@@ -116,6 +118,7 @@ final class IngestCommand {
         }
       } catch (RuntimeException e) {
         ledger.finished(runId, "failed", JSON.writeValueAsString(Map.of("error", e.toString())));
+        IndexHistory.runFinished(store.database(), runId, "failed");
         throw e;
       }
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -155,10 +158,9 @@ final class IngestCommand {
       summary.put("figures", figures);
       summary.put("vector_search", vectorSearch.lines());
       boolean done = state == PipelineResult.State.DONE;
-      ledger.finished(
-          runId,
-          done ? "completed" : state.toString().toLowerCase(),
-          JSON.writeValueAsString(summary));
+      String status = done ? "completed" : state.toString().toLowerCase();
+      ledger.finished(runId, status, JSON.writeValueAsString(summary));
+      IndexHistory.runFinished(store.database(), runId, status);
       RunReport.print(out, runId, done ? "completed" : state.toString(), figures, summary);
       return done ? 0 : 1;
     }
@@ -247,15 +249,6 @@ final class IngestCommand {
     }
   }
 
-  private static Exception matchError(MatchResult match) {
-    try {
-      match.metadata();
-      return new IOException("match failed with status " + match.status());
-    } catch (IOException e) {
-      return e;
-    }
-  }
-
   /** The given inputs, or the generated samples (written on first use) when there are none. */
   private static List<String> inputs(IngestOptions options, PrintStream log) throws Exception {
     if (options.getInput() != null && !options.getInput().isEmpty()) {
@@ -289,10 +282,7 @@ final class IngestCommand {
         throw new IllegalArgumentException(InputProblems.describe(input, e), e);
       }
       if (match.status() != MatchResult.Status.OK) {
-        throw new IllegalArgumentException(
-            match.status() == MatchResult.Status.NOT_FOUND
-                ? "input not found: " + input
-                : InputProblems.describe(input, matchError(match)));
+        throw new IllegalArgumentException(InputProblems.describe(input, match));
       }
       List<MatchResult.Metadata> read =
           match.metadata().stream()

@@ -1,13 +1,28 @@
 package io.sluice.pipelines.cli;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /** Says in one line why an input cannot be listed, naming the cause a person can act on. */
 final class InputProblems {
   private InputProblems() {}
+
+  /** Why a match of the input did not succeed. */
+  static String describe(String input, MatchResult match) {
+    if (match.status() == MatchResult.Status.NOT_FOUND) {
+      return "input not found: " + input;
+    }
+    try {
+      match.metadata();
+      return describe(input, new IOException("match failed with status " + match.status()));
+    } catch (IOException e) {
+      return describe(input, e);
+    }
+  }
 
   static String describe(String input, Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {

@@ -68,6 +68,22 @@ public final class Sluice {
 
     void setDoc(String value);
 
+    @Description(
+        "Also count chunks without their document and vectors without their chunk or index"
+            + " version: anti-joins over both tables, seconds at ten million rows.")
+    @Default.Boolean(false)
+    boolean getIntegrity();
+
+    void setIntegrity(boolean value);
+
+    @Description(
+        "Every index version: its model, chunking, pgvector index and build time, and what its"
+            + " latest runs added and removed.")
+    @Default.Boolean(false)
+    boolean getIndexVersions();
+
+    void setIndexVersions(boolean value);
+
     @Description("With --doc: one JSON object per document instead of the table.")
     @Default.Boolean(false)
     boolean getJson();

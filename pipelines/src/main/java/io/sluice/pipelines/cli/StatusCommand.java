@@ -3,6 +3,7 @@ package io.sluice.pipelines.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.sinks.postgres.DatabaseConfig;
 import io.sluice.sinks.postgres.DocumentStatus;
+import io.sluice.sinks.postgres.IndexHistory;
 import io.sluice.sinks.postgres.RunLedger;
 import io.sluice.sinks.postgres.StoreIntegrity;
 import java.io.PrintStream;
@@ -14,11 +15,13 @@ import java.util.Map;
 /**
  * {@code sluice status}: recent runs with their counts and the latest run's report (failures by
  * class with examples), one run's report with {@code --run=<id>}, or every stage of some documents
- * with {@code --doc=<doc_id|source URI|glob>} (exit 1 when none matches).
+ * with {@code --doc=<doc_id|source URI|glob>} (exit 1 when none matches), or the index versions
+ * with their pgvector index and build history with {@code --indexVersions}.
  */
 final class StatusCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int DOCUMENTS_SHOWN = 20;
+  private static final int RUNS_PER_VERSION = 10;
 
   private StatusCommand() {}
 
@@ -27,6 +30,9 @@ final class StatusCommand {
       throws Exception {
     if (options.getDoc() != null) {
       return documents(database, options, out);
+    }
+    if (options.getIndexVersions()) {
+      return indexVersions(database, options, out);
     }
     String runId = options.getRun();
     if (runId != null) {
@@ -67,7 +73,9 @@ final class StatusCommand {
         ledgerState.stale(),
         staleAfter.toMinutes(),
         ledgerState.quarantined());
-    printIntegrity(StoreIntegrity.orphans(database), out);
+    if (options.getIntegrity()) {
+      printIntegrity(StoreIntegrity.orphans(database), out);
+    }
     RunLedger.RunRow latest = runs.get(0);
     out.println();
     RunReport.print(
@@ -129,6 +137,59 @@ final class StatusCommand {
       out.printf("(the first %d documents; name fewer)%n", DOCUMENTS_SHOWN);
     }
     return 0;
+  }
+
+  private static int indexVersions(
+      DatabaseConfig database, Sluice.StatusOptions options, PrintStream out) throws Exception {
+    List<IndexHistory.Version> versions = IndexHistory.versions(database, RUNS_PER_VERSION);
+    if (versions.isEmpty()) {
+      out.println("no index versions yet");
+      return 0;
+    }
+    for (IndexHistory.Version version : versions) {
+      if (options.getJson()) {
+        out.println(JSON.writeValueAsString(version));
+        continue;
+      }
+      out.printf(
+          "index version %s  %s, %d dimensions, chunks %s, created %s%n",
+          version.id(),
+          version.embeddingModel(),
+          version.dimension(),
+          version.chunking(),
+          version.createdAt());
+      IndexHistory.VectorIndex index = version.index();
+      out.println(
+          index == null
+              ? "  index    none (exact search)"
+              : String.format(
+                  java.util.Locale.ROOT,
+                  "  index    %s %s over %d vectors, built %s in %.1f s",
+                  index.method(),
+                  index.indexName(),
+                  index.vectorsIndexed(),
+                  index.builtAt(),
+                  index.buildSeconds()));
+      out.printf(
+          "  %-36s  %-10s  %-19s  %-19s  %17s  %17s  %17s%n",
+          "run", "status", "started", "finished", "documents +/-", "chunks +/-", "vectors +/-");
+      for (IndexHistory.Run run : version.runs()) {
+        out.printf(
+            "  %-36s  %-10s  %-19s  %-19s  %17s  %17s  %17s%n",
+            run.runId(),
+            run.status(),
+            run.startedAt(),
+            orDash(run.finishedAt()),
+            plusMinus(run.documentsAdded(), run.documentsRemoved()),
+            plusMinus(run.chunksAdded(), run.chunksRemoved()),
+            plusMinus(run.vectorsAdded(), run.vectorsRemoved()));
+      }
+    }
+    return 0;
+  }
+
+  private static String plusMinus(Long added, Long removed) {
+    return added == null ? "-" : "+" + added + " / -" + removed;
   }
 
   private static String orDash(String value) {

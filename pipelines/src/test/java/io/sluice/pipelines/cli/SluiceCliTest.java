@@ -69,8 +69,10 @@ public class SluiceCliTest {
         containsString(
             "ledger: 0 documents in progress, 0 of them stale"
                 + " (claimed over 30 min ago; the next ingest redoes them), 0 quarantined"));
+    assertThat(status.out(), not(containsString("integrity:")));
+    CliRun integrity = sluice("status", url, "--integrity");
     assertThat(
-        status.out(),
+        integrity.out(),
         containsString(
             "integrity: every chunk has its document, every vector its chunk and version"));
 

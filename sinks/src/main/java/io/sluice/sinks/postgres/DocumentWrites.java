@@ -177,7 +177,7 @@ final class DocumentWrites {
           }
         });
     for (String docId : replaced) {
-      DocumentRemoval.removeIfUnreferenced(connection, docId);
+      DocumentRemoval.removeIfUnreferenced(connection, docId, run.runId());
     }
   }
 

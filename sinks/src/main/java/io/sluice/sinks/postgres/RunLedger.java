@@ -255,7 +255,7 @@ public final class RunLedger {
       }
       int removed = 0;
       for (String docId : orphans.stream().distinct().toList()) {
-        if (DocumentRemoval.removeIfUnreferenced(connection, docId)) {
+        if (DocumentRemoval.removeIfUnreferenced(connection, docId, runId)) {
           removed++;
         }
       }

@@ -20,6 +20,12 @@ import org.junit.Test;
 public class PostgresHealthTest {
   private static final AtomicInteger NAMES = new AtomicInteger();
 
+  /** The same database, reached as another role. */
+  private static DatabaseConfig as(DatabaseConfig database, String role, String password) {
+    return new DatabaseConfig(
+        database.jdbcUrl().replaceFirst("user=[^&]*", "user=" + role + "&password=" + password));
+  }
+
   @Test
   public void aMigratedDatabaseIsHealthyWithNothingPending() throws Exception {
     DatabaseConfig database = TestDatabases.fresh();
@@ -87,11 +93,7 @@ public class PostgresHealthTest {
       grants.add("GRANT SELECT ON ALL TABLES IN SCHEMA " + schema + " TO " + role);
     }
     TestDatabases.execute(database, grants.toArray(String[]::new));
-    DatabaseConfig reader =
-        new DatabaseConfig(
-            database
-                .jdbcUrl()
-                .replaceFirst("user=[^&]*", "user=" + role + "&password=reader-secret"));
+    DatabaseConfig reader = as(database, role, "reader-secret");
 
     Health health = PostgresHealth.check(reader);
 
@@ -106,11 +108,7 @@ public class PostgresHealthTest {
     DatabaseConfig database = TestDatabases.fresh();
     String role = "health_stranger_" + NAMES.incrementAndGet();
     TestDatabases.execute(database, "CREATE ROLE " + role + " LOGIN PASSWORD 'stranger-secret'");
-    DatabaseConfig stranger =
-        new DatabaseConfig(
-            database
-                .jdbcUrl()
-                .replaceFirst("user=[^&]*", "user=" + role + "&password=stranger-secret"));
+    DatabaseConfig stranger = as(database, role, "stranger-secret");
 
     Health health = PostgresHealth.check(stranger);
 

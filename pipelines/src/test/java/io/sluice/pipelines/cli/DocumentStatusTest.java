@@ -3,6 +3,7 @@ package io.sluice.pipelines.cli;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasSize;
 
@@ -14,6 +15,7 @@ import io.sluice.testing.TestDatabases;
 import io.sluice.transforms.keys.Keys;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.BeforeClass;
@@ -55,6 +57,11 @@ public class DocumentStatusTest {
     return documents;
   }
 
+  /** A timestamptz as PostgreSQL prints it: 2026-12-02 04:40:01.123456+00. */
+  private static OffsetDateTime time(String text) {
+    return OffsetDateTime.parse(text.replace(' ', 'T').replaceFirst("([+-]\\d\\d)$", "$1:00"));
+  }
+
   @Test
   public void aDocumentByItsPathShowsEveryStageWithRealTimesAndItsSources() throws Exception {
     Path handbook = samples.resolve("handbook.pdf");
@@ -69,14 +76,23 @@ public class DocumentStatusTest {
     // The same bytes inside bundle.zip are the same document.
     assertThat(document.get("sources").size(), equalTo(2));
     List<String> stages = new ArrayList<>();
+    OffsetDateTime previousFinished = OffsetDateTime.MIN;
     for (JsonNode stage : document.get("stages")) {
       stages.add(stage.get("stage").asText());
       assertThat(stage.get("status").asText(), equalTo("completed"));
       assertThat(stage.get("runId").asText(), equalTo("first"));
       assertThat(stage.get("attempts").asInt(), greaterThanOrEqualTo(1));
-      assertThat(stage.get("seconds").asDouble(), greaterThanOrEqualTo(0.0));
+      // Each stage's own times: it starts once the one before it has finished.
+      OffsetDateTime started = time(stage.get("startedAt").asText());
+      OffsetDateTime finished = time(stage.get("finishedAt").asText());
+      assertThat(stage.get("stage").asText(), started, greaterThanOrEqualTo(previousFinished));
+      assertThat(stage.get("stage").asText(), finished, greaterThanOrEqualTo(started));
+      previousFinished = finished;
     }
     assertThat(stages, equalTo(List.of("extract", "chunk", "embed", "store")));
+    // Parsing a 6-page PDF in a parser process and embedding its chunks take measurable time.
+    assertThat(document.get("stages").get(0).get("seconds").asDouble(), greaterThan(0.0));
+    assertThat(document.get("stages").get(2).get("seconds").asDouble(), greaterThan(0.0));
 
     CliRun byId = status("--doc=" + document.get("docId").asText());
     assertThat(byId.out(), containsString("document " + document.get("docId").asText()));

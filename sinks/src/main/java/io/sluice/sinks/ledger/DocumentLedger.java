@@ -1,14 +1,20 @@
 package io.sluice.sinks.ledger;
 
 import io.sluice.sinks.postgres.RunContext;
+import io.sluice.transforms.model.DocumentRecord;
 import io.sluice.transforms.model.Failure;
 import io.sluice.transforms.model.Stage;
+import io.sluice.transforms.model.StageTimes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The per-document ledger of an index version ({@code workflow.document_stages}): which run holds a
@@ -87,29 +93,43 @@ public final class DocumentLedger {
     return takenOver;
   }
 
-  /** Every stage of these documents completed by this run, in one batch. */
-  public void complete(Connection connection, Collection<String> docIds) throws SQLException {
+  /**
+   * Every stage of these documents completed by this run, in one batch, each with the times its
+   * worker recorded; the store stage's are this transaction's start and the moment of the write. A
+   * stage without recorded times (a document from an older job's state) gets the store's.
+   */
+  public void complete(Connection connection, Collection<DocumentRecord> documents)
+      throws SQLException {
     try (PreparedStatement stage =
         connection.prepareStatement(
             """
         INSERT INTO workflow.document_stages (doc_id, pipeline_run_id, stage, status, attempts,
             error_class, retryable, error_message, run_id, started_at, finished_at)
-        VALUES (?, ?, ?, 'completed', 1, NULL, NULL, NULL, ?, now(), now())
+        VALUES (?, ?, ?, 'completed', 1, NULL, NULL, NULL, ?,
+                coalesce(?::timestamptz, now()), coalesce(?::timestamptz, clock_timestamp()))
         ON CONFLICT (doc_id, pipeline_run_id, stage) DO UPDATE SET
             status = EXCLUDED.status, attempts = workflow.document_stages.attempts + 1,
             error_class = NULL, retryable = NULL, error_message = NULL,
-            run_id = EXCLUDED.run_id, finished_at = now()""")) {
-      for (String docId : docIds) {
+            run_id = EXCLUDED.run_id, started_at = EXCLUDED.started_at,
+            finished_at = EXCLUDED.finished_at""")) {
+      for (DocumentRecord document : documents) {
         for (Stage completed : COMPLETED_STAGES) {
-          stage.setString(1, docId);
+          Optional<StageTimes.Span> span = document.times().of(completed);
+          stage.setString(1, document.source().docId());
           stage.setString(2, run.indexVersionId());
           stage.setString(3, completed.code());
           stage.setString(4, run.runId());
+          stage.setObject(5, span.map(s -> utc(s.startedMillis())).orElse(null));
+          stage.setObject(6, span.map(s -> utc(s.finishedMillis())).orElse(null));
           stage.addBatch();
         }
       }
       stage.executeBatch();
     }
+  }
+
+  private static OffsetDateTime utc(long epochMillis) {
+    return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
   }
 
   /**

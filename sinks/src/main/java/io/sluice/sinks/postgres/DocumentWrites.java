@@ -59,7 +59,7 @@ final class DocumentWrites {
     }
     pointSourcesAt(connection, records.stream().map(DocumentRecord::source).toList());
     insertChunksAndVectors(connection, byDocId.values());
-    ledger.complete(connection, byDocId.keySet());
+    ledger.complete(connection, byDocId.values());
   }
 
   /**

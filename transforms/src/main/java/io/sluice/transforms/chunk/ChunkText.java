@@ -83,6 +83,7 @@ public final class ChunkText
 
     @ProcessElement
     public void process(@Element DocumentRecord document, MultiOutputReceiver out) {
+      long startedMillis = System.currentTimeMillis();
       List<Chunk> chunks;
       try {
         chunks = chunker.chunk(document.source().docId(), document.pageTexts());
@@ -99,7 +100,7 @@ public final class ChunkText
       }
       chunksCreated.inc(chunks.size());
       chunks.forEach(chunk -> tokensPerChunk.update(chunk.tokenCount()));
-      out.get(CHUNKED).output(document.withChunks(chunks));
+      out.get(CHUNKED).output(document.withChunks(chunks).timed(Stage.CHUNK, startedMillis));
     }
   }
 }

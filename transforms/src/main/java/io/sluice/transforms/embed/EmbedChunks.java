@@ -116,8 +116,9 @@ public final class EmbedChunks
 
     @ProcessElement
     public void process(@Element DocumentRecord document, MultiOutputReceiver out) {
+      long startedMillis = System.currentTimeMillis();
       if (!document.hasText()) {
-        out.get(EMBEDDED).output(document);
+        out.get(EMBEDDED).output(document.timed(Stage.EMBED, startedMillis));
         return;
       }
       List<Chunk> chunks = document.chunks();
@@ -157,7 +158,7 @@ public final class EmbedChunks
       }
       chunksEmbedded.inc(missing.size());
       vectorsReused.inc(chunks.size() - missing.size());
-      out.get(EMBEDDED).output(document.withChunks(embedded));
+      out.get(EMBEDDED).output(document.withChunks(embedded).timed(Stage.EMBED, startedMillis));
     }
 
     private Map<String, float[]> storedVectors(

@@ -125,8 +125,9 @@ public final class ExtractText
     public void process(@Element SourceDocument source, MultiOutputReceiver out)
         throws IOException, InterruptedException {
       long start = System.nanoTime();
+      long startedMillis = System.currentTimeMillis();
       try {
-        DocumentRecord document = parsers.extract(source);
+        DocumentRecord document = parsers.extract(source).timed(Stage.EXTRACT, startedMillis);
         extracted.inc();
         pages.inc(document.metadata().pages());
         if (document.pageTexts().isEmpty()) {

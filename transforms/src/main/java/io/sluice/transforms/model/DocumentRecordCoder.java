@@ -9,7 +9,10 @@ import org.apache.beam.sdk.coders.CoderProvider;
 import org.apache.beam.sdk.coders.CoderProviders;
 import org.apache.beam.sdk.values.TypeDescriptor;
 
-/** Encodes a {@link DocumentRecord}: source, metadata, page texts and chunks with vectors. */
+/**
+ * Encodes a {@link DocumentRecord}: source, metadata, page texts, chunks with vectors, and the
+ * stages' times.
+ */
 public final class DocumentRecordCoder extends ModelCoder<DocumentRecord> {
   private static final DocumentRecordCoder INSTANCE = new DocumentRecordCoder();
 
@@ -34,6 +37,12 @@ public final class DocumentRecordCoder extends ModelCoder<DocumentRecord> {
     for (Chunk chunk : value.chunks()) {
       writeChunk(chunk, out);
     }
+    out.writeInt(value.times().spans().size());
+    for (StageTimes.Span span : value.times().spans()) {
+      Encoding.writeString(out, span.stage().name());
+      out.writeLong(span.startedMillis());
+      out.writeLong(span.finishedMillis());
+    }
   }
 
   @Override
@@ -50,7 +59,12 @@ public final class DocumentRecordCoder extends ModelCoder<DocumentRecord> {
     for (int i = 0; i < chunkCount; i++) {
       chunks.add(readChunk(in));
     }
-    return new DocumentRecord(source, metadata, pages, chunks);
+    int spanCount = in.readInt();
+    StageTimes times = StageTimes.NONE;
+    for (int i = 0; i < spanCount; i++) {
+      times = times.with(Stage.valueOf(Encoding.readString(in)), in.readLong(), in.readLong());
+    }
+    return new DocumentRecord(source, metadata, pages, chunks, times);
   }
 
   private static void writeMetadata(DocumentMetadata metadata, DataOutputStream out)

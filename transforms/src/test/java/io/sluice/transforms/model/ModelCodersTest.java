@@ -57,7 +57,11 @@ public class ModelCodersTest {
     Chunk bare = new Chunk("d".repeat(64), 2, 1, 6, 9, 1, "😀 x", "i".repeat(64), null);
     DocumentRecord document =
         new DocumentRecord(
-            SOURCE, metadata, List.of("x".repeat(70_000), ""), List.of(embedded, bare));
+            SOURCE,
+            metadata,
+            List.of("x".repeat(70_000), ""),
+            List.of(embedded, bare),
+            StageTimes.NONE.with(Stage.EXTRACT, 1_000L, 1_500L).with(Stage.EMBED, 2_000L, 2_600L));
 
     DocumentRecord copy = CoderUtils.clone(DocumentRecordCoder.of(), document);
     assertThat(copy.metadata(), equalTo(metadata));
@@ -66,6 +70,7 @@ public class ModelCodersTest {
         Arrays.equals(copy.chunks().get(0).embedding(), embedded.embedding()), equalTo(true));
     assertThat(copy.chunks().get(1).embedding(), equalTo(null));
     assertThat(copy.chunks().get(1).text(), equalTo("😀 x"));
+    assertThat(copy.times(), equalTo(document.times()));
     CoderProperties.structuralValueDecodeEncodeEqual(DocumentRecordCoder.of(), document);
 
     SourceDocument bytes = new SourceDocument(SOURCE, new byte[] {1, 2, 3});

@@ -31,10 +31,12 @@ public final class ModelTokenizer {
 
   private ModelTokenizer(ModelSpec spec) {
     TokenizerLibrary.load();
-    whole = load(spec, Map.of("truncation", "false", "padding", "false"));
+    byte[] json = ModelFiles.read(spec.tokenizer());
+    whole = load(spec, json, Map.of("truncation", "false", "padding", "false"));
     window =
         load(
             spec,
+            json,
             Map.of(
                 "truncation",
                 "true",
@@ -48,9 +50,10 @@ public final class ModelTokenizer {
     return LOADED.computeIfAbsent(spec, ModelTokenizer::new);
   }
 
-  private static HuggingFaceTokenizer load(ModelSpec spec, Map<String, String> options) {
-    try (InputStream json = new ByteArrayInputStream(ModelFiles.read(spec.tokenizer()))) {
-      return HuggingFaceTokenizer.newInstance(json, options);
+  private static HuggingFaceTokenizer load(
+      ModelSpec spec, byte[] json, Map<String, String> options) {
+    try (InputStream in = new ByteArrayInputStream(json)) {
+      return HuggingFaceTokenizer.newInstance(in, options);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load tokenizer of " + spec.name(), e);
     }

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.sluice.transforms.keys.Keys;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.time.Duration;
@@ -56,8 +57,10 @@ public final class SentenceEmbedder implements Embedder {
   private SentenceEmbedder(ModelSpec spec, int threads) {
     this.spec = spec;
     byte[] model = ModelFiles.read(spec.onnx());
+    // The model's bytes are hashed as read, not read again (a model is tens of megabytes).
     if (spec.filesSha256() != null
-        && !ModelSpec.filesSha256(spec.onnx(), spec.tokenizer()).equals(spec.filesSha256())) {
+        && !(Keys.sha256Hex(model) + "+" + ModelFiles.sha256(spec.tokenizer()))
+            .equals(spec.filesSha256())) {
       throw new IllegalStateException(
           "the files of model "
               + spec.name()

@@ -98,6 +98,20 @@ public final class Bench {
     boolean getEmbeddings();
 
     void setEmbeddings(boolean value);
+
+    @Description(
+        "Measure sluice status and one progress tick on a synthetic store (issue 18): --scaleChunks"
+            + " chunk rows written with COPY into an embedded PostgreSQL, not ingested.")
+    @Default.Boolean(false)
+    boolean getAtScale();
+
+    void setAtScale(boolean value);
+
+    @Description("Chunk rows of the --atScale store.")
+    @Default.Long(10_000_000L)
+    long getScaleChunks();
+
+    void setScaleChunks(long value);
   }
 
   // A guard against a hung run, not a goal: a big folder takes an hour on a slow day.
@@ -145,6 +159,10 @@ public final class Bench {
     Files.createDirectories(benchDir);
     if (options.getBigCorpus()) {
       runBig();
+      return;
+    }
+    if (options.getAtScale()) {
+      runAtScale();
       return;
     }
     if (options.getReuse()) {
@@ -426,6 +444,41 @@ public final class Bench {
   }
 
   /** A database of its own on the bench's server, migrated to sluice's schema. */
+  private void runAtScale() throws Exception {
+    out.printf("sluice bench --atScale · %s%n", Machine.describe());
+    try (EmbeddedPostgresServer server = EmbeddedPostgresServer.startTemporary()) {
+      StatusAtScale.Figures figures =
+          StatusAtScale.measure(migrated(server, "bench_scale"), options.getScaleChunks());
+      SyntheticStore.Shape shape = figures.shape();
+      out.printf(
+          Locale.ROOT,
+          "%nstore: %,d chunk rows, %,d documents and sources, %,d stage rows, %d runs,"
+              + " %.1f GB, written with COPY in %.0f s%n",
+          shape.chunks(),
+          shape.documents(),
+          shape.documents() * 4,
+          SyntheticStore.RUNS,
+          figures.databaseBytes() / 1e9,
+          figures.writeSeconds());
+      out.printf(Locale.ROOT, "  %-44s %9.1f ms%n", "sluice status", figures.statusMillis());
+      out.printf(
+          Locale.ROOT,
+          "  %-44s %9.1f ms%n",
+          "sluice status --doc=<a source>",
+          figures.statusDocMillis());
+      out.printf(
+          Locale.ROOT,
+          "  %-44s %9.1f ms%n",
+          "sluice status --indexVersions",
+          figures.statusIndexVersionsMillis());
+      out.printf(
+          Locale.ROOT,
+          "  %-44s %9.1f ms%n",
+          "one progress tick (run of " + shape.chunks() / SyntheticStore.RUNS + " chunks)",
+          figures.progressTickMillis());
+    }
+  }
+
   static DatabaseConfig migrated(EmbeddedPostgresServer server, String name) throws Exception {
     DatabaseConfig database = new DatabaseConfig(server.jdbcUrl(name));
     SchemaMigrations.migrate(database);

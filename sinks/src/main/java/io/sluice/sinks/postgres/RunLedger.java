@@ -108,22 +108,22 @@ public final class RunLedger {
   public RunFigures figures(String runId) throws SQLException {
     try (Connection connection = database.connect()) {
       long sources = count(connection, SOURCES_SEEN, runId);
-      long stored =
-          count(
-              connection,
+      long stored;
+      long noText;
+      // Both outcomes in one pass over the run's store stages.
+      try (PreparedStatement query =
+          connection.prepareStatement(
               """
-          SELECT count(*) FROM workflow.document_stages s JOIN ingestion.documents d USING (doc_id)
-          WHERE s.run_id = ? AND s.stage = 'store' AND s.status = 'completed'
-            AND d.status = 'ok'""",
-              runId);
-      long noText =
-          count(
-              connection,
-              """
-          SELECT count(*) FROM workflow.document_stages s JOIN ingestion.documents d USING (doc_id)
-          WHERE s.run_id = ? AND s.stage = 'store' AND s.status = 'completed'
-            AND d.status = 'no_text'""",
-              runId);
+          SELECT count(*) FILTER (WHERE d.status = 'ok'), count(*) FILTER (WHERE d.status = 'no_text')
+          FROM workflow.document_stages s JOIN ingestion.documents d USING (doc_id)
+          WHERE s.run_id = ? AND s.stage = 'store' AND s.status = 'completed'""")) {
+        query.setString(1, runId);
+        try (ResultSet result = query.executeQuery()) {
+          result.next();
+          stored = result.getLong(1);
+          noText = result.getLong(2);
+        }
+      }
       long chunks = count(connection, CHUNKS_WRITTEN, runId);
       long vectors = count(connection, VECTORS_WRITTEN, runId);
       Map<String, Long> byClass = new LinkedHashMap<>();
@@ -148,6 +148,7 @@ public final class RunLedger {
     }
   }
 
+  /** Only the claimed and quarantined rows are read, through the (stage, status) index. */
   public LedgerState state(Duration staleAfter) throws SQLException {
     try (Connection connection = database.connect();
         PreparedStatement query =
@@ -157,7 +158,8 @@ public final class RunLedger {
                    count(*) FILTER (WHERE status = 'in_progress'
                                       AND started_at < now() - make_interval(secs => ?)),
                    count(*) FILTER (WHERE status = 'quarantined')
-            FROM workflow.document_stages WHERE stage = 'extract'""")) {
+            FROM workflow.document_stages
+            WHERE stage = 'extract' AND status IN ('in_progress', 'quarantined')""")) {
       query.setLong(1, staleAfter.toSeconds());
       try (ResultSet result = query.executeQuery()) {
         result.next();

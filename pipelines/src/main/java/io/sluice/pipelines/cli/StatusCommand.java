@@ -44,7 +44,8 @@ final class StatusCommand {
           ledger
               .run(runId)
               .orElseThrow(() -> new IllegalArgumentException("no run with id " + runId));
-      RunReport.print(out, runId, row.status(), figures(ledger, row), payload(row));
+      Map<String, Object> payload = payload(row);
+      RunReport.print(out, runId, row.status(), figures(ledger, row, payload), payload);
       return 0;
     }
     java.util.List<RunLedger.RunRow> runs = ledger.recentRuns(20);
@@ -58,9 +59,9 @@ final class StatusCommand {
     // The latest run's report below reuses its figures: a running one's are counted once.
     Map<String, RunLedger.RunFigures> figuresByRun = new java.util.HashMap<>();
     for (RunLedger.RunRow run : runs) {
-      RunLedger.RunFigures figures = figures(ledger, run);
-      figuresByRun.put(run.runId(), figures);
       Map<String, Object> payload = payload(run);
+      RunLedger.RunFigures figures = figures(ledger, run, payload);
+      figuresByRun.put(run.runId(), figures);
       out.printf(
           "%-36s  %-10s  %-19s  %8d  %8s  %8d  %8d%n",
           run.runId(),
@@ -221,9 +222,9 @@ final class StatusCommand {
    * that ended without them) counted now. Counting is proportional to the run's rows: at ten
    * million chunks, twenty runs counted on every {@code status} took seconds.
    */
-  private static RunLedger.RunFigures figures(RunLedger ledger, RunLedger.RunRow run)
-      throws SQLException {
-    Object recorded = payload(run).get("figures");
+  private static RunLedger.RunFigures figures(
+      RunLedger ledger, RunLedger.RunRow run, Map<String, Object> payload) throws SQLException {
+    Object recorded = payload.get("figures");
     if (!run.status().equals("running") && recorded != null) {
       try {
         return RECORDED.convertValue(recorded, RunLedger.RunFigures.class);

@@ -118,7 +118,7 @@ final class IngestCommand {
         }
       } catch (RuntimeException e) {
         ledger.finished(runId, "failed", JSON.writeValueAsString(Map.of("error", e.toString())));
-        IndexHistory.runFinished(store.database(), runId, "failed");
+        IndexHistory.runFinished(store.database(), runId, "failed", ledger.figures(runId));
         throw e;
       }
       double seconds = (System.nanoTime() - start) / 1e9;
@@ -160,7 +160,7 @@ final class IngestCommand {
       boolean done = state == PipelineResult.State.DONE;
       String status = done ? "completed" : state.toString().toLowerCase();
       ledger.finished(runId, status, JSON.writeValueAsString(summary));
-      IndexHistory.runFinished(store.database(), runId, status);
+      IndexHistory.runFinished(store.database(), runId, status, figures);
       RunReport.print(out, runId, done ? "completed" : state.toString(), figures, summary);
       return done ? 0 : 1;
     }

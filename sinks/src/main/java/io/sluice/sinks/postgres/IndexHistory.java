@@ -10,9 +10,10 @@ import java.util.List;
 
 /**
  * The build history of the index versions ({@code indexing.pipeline_runs}, schema version 9): a row
- * per ingest run, started with the run and filled in when it ends with what it added and removed,
- * counted from the rows that carry its run id; and, for {@code sluice status --indexVersions}, each
- * version with its pgvector index ({@code indexing.vector_indexes}) and its latest runs.
+ * per ingest run, started with the run and filled in when it ends with what it added (the run's
+ * figures) and removed (its rows of {@code indexing.document_removals}); and, for {@code sluice
+ * status --indexVersions}, each version with its pgvector index ({@code indexing.vector_indexes})
+ * and its latest runs.
  */
 public final class IndexHistory {
   /** A run's part in one index version; the counts are null while it runs. */
@@ -42,21 +43,14 @@ public final class IndexHistory {
       VectorIndex index,
       List<Run> runs) {}
 
+  // What the run added is the figures its ingest has just counted; what it removed, its removals.
   private static final String FINISH =
       """
       UPDATE indexing.pipeline_runs p SET status = ?, finished_at = now(),
-          documents_added = (SELECT count(*) FROM workflow.document_stages s
-              WHERE s.run_id = p.run_id AND s.stage = 'store' AND s.status = 'completed'
-                AND s.pipeline_run_id = p.index_version),
-          chunks_added = (SELECT count(*) FROM indexing.chunks c WHERE c.run_id = p.run_id),
-          vectors_added = (SELECT count(*) FROM indexing.vectors v
-              WHERE v.run_id = p.run_id AND v.pipeline_run_id = p.index_version),
-          documents_removed = (SELECT count(*) FROM indexing.document_removals r
-              WHERE r.run_id = p.run_id),
-          chunks_removed = (SELECT coalesce(sum(r.chunks), 0) FROM indexing.document_removals r
-              WHERE r.run_id = p.run_id),
-          vectors_removed = (SELECT coalesce(sum(r.vectors), 0) FROM indexing.document_removals r
-              WHERE r.run_id = p.run_id)
+          documents_added = ?, chunks_added = ?, vectors_added = ?,
+          (documents_removed, chunks_removed, vectors_removed) =
+              (SELECT count(*), coalesce(sum(r.chunks), 0), coalesce(sum(r.vectors), 0)
+               FROM indexing.document_removals r WHERE r.run_id = p.run_id)
       WHERE run_id = ?""";
 
   private static final String RUNS =
@@ -85,12 +79,16 @@ public final class IndexHistory {
     }
   }
 
-  public static void runFinished(DatabaseConfig database, String runId, String status)
+  public static void runFinished(
+      DatabaseConfig database, String runId, String status, RunLedger.RunFigures figures)
       throws SQLException {
     try (Connection connection = database.connect();
         PreparedStatement update = connection.prepareStatement(FINISH)) {
       update.setString(1, status);
-      update.setString(2, runId);
+      update.setLong(2, figures.documentsStored() + figures.documentsNoText());
+      update.setLong(3, figures.chunksWritten());
+      update.setLong(4, figures.vectorsWritten());
+      update.setString(5, runId);
       update.executeUpdate();
     }
   }

@@ -151,13 +151,13 @@ final class SyntheticStore {
       copy(
           copies,
           "COPY observability.request_failures (run_id, source_uri, stage, error_class,"
-              + " retryable, message) FROM STDIN",
+              + " retryable, message, run_started_at) FROM STDIN",
           documents / FAILURE_EVERY,
           (row, f) ->
               row.append(runId(f * FAILURE_EVERY, documents))
                   .append('\t')
                   .append(sourceUri(f * FAILURE_EVERY, documents).replace(".pdf", "-broken.pdf"))
-                  .append("\textract\tcorrupt\tf\tsynthetic: damaged PDF"));
+                  .append("\textract\tcorrupt\tf\tsynthetic: damaged PDF\t2026-01-01 00:00:00+00"));
       try (Statement statement = connection.createStatement()) {
         // As autovacuum leaves a table that has settled: statistics and the visibility map.
         statement.execute("VACUUM ANALYZE");

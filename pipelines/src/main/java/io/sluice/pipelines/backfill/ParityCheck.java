@@ -24,7 +24,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * Compares every source of a plan, whole, with its target: each SQLite table read again and mapped
  * exactly as the pipeline maps it, all reports likewise, each row checked against the target by
- * {@link LegacyParity}. Rows the mapping refuses are counted by reason, not compared.
+ * {@link LegacyParity}. Rows the mapping refuses, and rows older than the table's retention
+ * horizon, are counted by reason, not compared.
  */
 public final class ParityCheck {
   /** What one source holds and how its target compares. */
@@ -74,7 +75,11 @@ public final class ParityCheck {
           skipped.merge(e.reason(), 1L, Long::sum);
         }
       }
-      return new SourceParity(group, rows, skipped, load.compare(), null);
+      LegacyParity.Comparison comparison = load.compare();
+      if (comparison.behindHorizon() > 0) {
+        skipped.put("older than the retention horizon", comparison.behindHorizon());
+      }
+      return new SourceParity(group, rows, skipped, comparison, null);
     } catch (SQLException e) {
       return new SourceParity(group, rows, skipped, null, "cannot verify: " + e.getMessage());
     }

@@ -13,6 +13,7 @@ import io.sluice.pipelines.ingest.StoreSettings;
 import io.sluice.samples.LegacySamples;
 import io.sluice.sinks.postgres.BackfillWatermarks;
 import io.sluice.sinks.postgres.BackfillWatermarks.Watermark;
+import io.sluice.sinks.postgres.MonthlyPartitions;
 import io.sluice.sinks.postgres.RunLedger;
 import io.sluice.transforms.legacy.WorkflowReports;
 import java.io.PrintStream;
@@ -76,6 +77,7 @@ final class BackfillCommand {
       long start = System.nanoTime();
       if (!options.getVerify()) {
         ledger.started(runId, JSON.writeValueAsString(describe(options, plan)));
+        MonthlyPartitions.addForRun(store.database(), runId);
         log.printf(
             "sluice: backfill run %s · %d tables, %d reports · %s%n",
             runId,

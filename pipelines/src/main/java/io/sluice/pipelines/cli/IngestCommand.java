@@ -14,6 +14,7 @@ import io.sluice.sinks.arango.ArangoVectorIndexes;
 import io.sluice.sinks.ledger.ClaimUnsettled;
 import io.sluice.sinks.postgres.HnswSettings;
 import io.sluice.sinks.postgres.IndexHistory;
+import io.sluice.sinks.postgres.MonthlyPartitions;
 import io.sluice.sinks.postgres.PgvectorMode;
 import io.sluice.sinks.postgres.PostgresErrors;
 import io.sluice.sinks.postgres.RunContext;
@@ -85,6 +86,7 @@ final class IngestCommand {
       plan.put("pipeline_run_id", run.indexVersionId());
       plan.put("index_version", run.indexVersion());
       ledger.started(runId, JSON.writeValueAsString(plan));
+      MonthlyPartitions.addForRun(store.database(), runId);
       IndexHistory.runStarted(store.database(), runId, run.indexVersionId());
       log.printf(
           "sluice: run %s · %d files · index version %s · %s%n",

@@ -13,6 +13,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +27,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.slf4j.MDC;
 
 /**
- * The command line: {@code sluice ingest|backfill|checksum|status [--flag=value …]}. Flags follow
+ * The command line: {@code sluice ingest|backfill|checksum|status|… [--flag=value …]}. Flags follow
  * Beam's PipelineOptions, so runner flags ({@code --runner=FlinkRunner}) pass straight through.
  */
 public final class Sluice {
@@ -44,6 +45,8 @@ public final class Sluice {
                   (an ingest builds them too)
         health    with an ingest's flags: PostgreSQL, ArangoDB, S3, Flink and the embedding
                   model, a verdict and a reason each (--json); exit 1 when any is failing
+        retention remove telemetry older than --olderThan=90d or --before=YYYY-MM-DD
+                  (--tables=observability.token_usage: backfilled rows too; --dryRun)
       'sluice <command> --help' lists a command's flags.""";
 
   /** The flags of {@code sluice status}. */
@@ -113,6 +116,7 @@ public final class Sluice {
             case "query" -> QueryCommand.QueryOptions.class;
             case "index" -> IndexCommand.IndexOptions.class;
             case "health" -> HealthCommand.HealthOptions.class;
+            case "retention" -> RetentionCommand.RetentionOptions.class;
             default -> StoreOptions.class;
           };
       PipelineOptionsFactory.printHelp(out, type);
@@ -155,6 +159,12 @@ public final class Sluice {
           IndexCommand.IndexOptions index = options(flags, IndexCommand.IndexOptions.class);
           try (Store store = Store.open(index, log)) {
             return IndexCommand.run(index, store.database(), out);
+          }
+        case "retention":
+          RetentionCommand.RetentionOptions retention =
+              options(flags, RetentionCommand.RetentionOptions.class);
+          try (Store store = Store.open(retention, log)) {
+            return RetentionCommand.run(retention, store.database(), out, Clock.systemUTC());
           }
         default:
           log.println("sluice: unknown command '" + args[0] + "'\n" + USAGE);

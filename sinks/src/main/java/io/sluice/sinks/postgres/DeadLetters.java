@@ -24,6 +24,24 @@ import org.slf4j.MDC;
 final class DeadLetters {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
+  // A failure row is filed under the start of its run (schema version 10 partitions by it): the
+  // start its run record holds, which every attempt of a run reads alike, so a replayed write
+  // finds the row it wrote before. Without a run record (the sinks used on their own), the run's
+  // first failure gives it, and the first failure of all now().
+  private static final String INSERT =
+      """
+      INSERT INTO observability.request_failures
+          (run_id, source_uri, stage, doc_id, error_class, retryable, message, run_started_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(
+          (SELECT started_at FROM workflow.run_records
+           WHERE run_id = ? AND record_kind = 'run' AND step = '' AND record_key = 'main'
+               AND source IS NULL),
+          (SELECT min(run_started_at) FROM observability.request_failures WHERE run_id = ?),
+          now()))
+      ON CONFLICT (run_id, source_uri, stage, run_started_at) DO UPDATE SET
+          doc_id = EXCLUDED.doc_id, error_class = EXCLUDED.error_class,
+          retryable = EXCLUDED.retryable, message = EXCLUDED.message""";
+
   private final RunContext run;
   private final DocumentLedger ledger;
   private final DocumentWrites documents;
@@ -68,15 +86,7 @@ final class DeadLetters {
                     + " --retryQuarantined");
       }
     }
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            """
-        INSERT INTO observability.request_failures
-            (run_id, source_uri, stage, doc_id, error_class, retryable, message)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (run_id, source_uri, stage) DO UPDATE SET
-            doc_id = EXCLUDED.doc_id, error_class = EXCLUDED.error_class,
-            retryable = EXCLUDED.retryable, message = EXCLUDED.message""")) {
+    try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
       insert.setString(1, run.runId());
       insert.setString(2, recorded.sourceUri());
       insert.setString(3, recorded.stage().code());
@@ -84,6 +94,8 @@ final class DeadLetters {
       insert.setString(5, recorded.failureClass().code());
       insert.setBoolean(6, recorded.retryable());
       insert.setString(7, recorded.message());
+      insert.setString(8, run.runId());
+      insert.setString(9, run.runId());
       insert.executeUpdate();
     }
     return recorded;

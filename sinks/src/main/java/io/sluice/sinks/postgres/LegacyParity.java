@@ -9,18 +9,21 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Proves that a target table holds what a legacy source says, row by row. The source's mapped rows
  * are loaded into a temporary copy of the target table, typed by the same casts the sink uses, and
  * each is joined to the target row with its key: a row is missing, or its digest (MD5 of its mapped
  * values as PostgreSQL prints them) differs, or it matches. Counts alone would miss an edited
- * value; this does not.
+ * value; this does not. Rows older than the table's retention horizon were removed on purpose: they
+ * are counted, not compared.
  *
  * <pre>{@code
  * try (LegacyParity parity = LegacyParity.open(database)) {
@@ -31,9 +34,17 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public final class LegacyParity implements AutoCloseable {
-  /** What comparing one source with its target found. */
+  /**
+   * What comparing one source with its target found; rows older than the table's retention horizon
+   * are not compared, only counted ({@code behindHorizon}).
+   */
   public record Comparison(
-      long compared, long missing, long differing, long extra, List<String> examples) {
+      long compared,
+      long missing,
+      long differing,
+      long extra,
+      List<String> examples,
+      long behindHorizon) {
     public long mismatched() {
       return missing + differing;
     }
@@ -56,6 +67,7 @@ public final class LegacyParity implements AutoCloseable {
 
   /** Starts loading one source's rows, all for the given table. */
   public Load load(TargetTable table) throws SQLException {
+    Instant horizon = RetentionHorizons.hold(connection).get(table.name());
     try (Statement statement = connection.createStatement()) {
       statement.execute("DROP TABLE IF EXISTS " + COPY);
       statement.execute(
@@ -67,7 +79,7 @@ public final class LegacyParity implements AutoCloseable {
               + table.name()
               + " WITH NO DATA");
     }
-    return new Load(table);
+    return new Load(table, horizon);
   }
 
   @Override
@@ -79,13 +91,16 @@ public final class LegacyParity implements AutoCloseable {
   /** The rows of one source on their way into the temporary copy. */
   public final class Load {
     private final TargetTable table;
+    private final @Nullable Instant horizon;
     private final Set<String> sources = new LinkedHashSet<>();
     private final List<TargetRow> rows = new ArrayList<>();
     private final List<String> rowSources = new ArrayList<>();
     private long compared;
+    private long behindHorizon;
 
-    private Load(TargetTable table) {
+    private Load(TargetTable table, @Nullable Instant horizon) {
       this.table = table;
+      this.horizon = horizon;
     }
 
     public void add(LegacyRecord record) throws SQLException {
@@ -95,8 +110,12 @@ public final class LegacyParity implements AutoCloseable {
           throw new IllegalArgumentException(
               record.uri() + " has a row for " + row.table() + ", not " + table.name());
         }
-        rows.add(row);
-        rowSources.add(record.source());
+        if (RetentionHorizons.behind(table, row, horizon)) {
+          behindHorizon++;
+        } else {
+          rows.add(row);
+          rowSources.add(record.source());
+        }
       }
       if (rows.size() >= BATCH_ROWS) {
         flush();
@@ -109,9 +128,17 @@ public final class LegacyParity implements AutoCloseable {
      */
     public Comparison compare() throws SQLException {
       flush();
+      // The time a table is partitioned by is part of a row's identity there, and may be NULL.
       String keysMatch =
-          table.keys().stream()
-              .map(key -> "s." + key.name() + " = t." + key.name())
+          table.identity().stream()
+              .map(
+                  key ->
+                      "s."
+                          + key.name()
+                          + (key.name().equals(table.timeColumn())
+                              ? " IS NOT DISTINCT FROM t."
+                              : " = t.")
+                          + key.name())
               .collect(Collectors.joining(" AND "));
       String firstKey = table.keys().get(0).name();
       String differs =
@@ -179,7 +206,7 @@ public final class LegacyParity implements AutoCloseable {
           extra = result.getLong(1);
         }
       }
-      return new Comparison(compared, missing, differing, extra, examples);
+      return new Comparison(compared, missing, differing, extra, examples, behindHorizon);
     }
 
     private void flush() throws SQLException {

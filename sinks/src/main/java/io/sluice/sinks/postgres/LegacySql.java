@@ -36,7 +36,7 @@ final class LegacySql {
             .collect(Collectors.joining(", ", "", table.values().isEmpty() ? "" : ", "));
     return insert(table.name() + " AS t", table)
         + " ON CONFLICT ("
-        + names(table.keys())
+        + names(table.identity())
         + ") DO UPDATE SET "
         + assignments
         + "source = EXCLUDED.source, updated_at = now()"

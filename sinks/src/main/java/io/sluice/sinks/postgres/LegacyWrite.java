@@ -13,11 +13,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.YearMonth;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.WithFailures;
@@ -116,7 +120,10 @@ public final class LegacyWrite
   /** A row and the source its record came from. */
   private record SourcedRow(TargetRow row, String source) {}
 
-  /** Per group (a legacy store): rows sent and rows that were new or different. */
+  /**
+   * Per group (a legacy store): rows sent, rows that were new or different, and rows older than
+   * their table's retention horizon, not written.
+   */
   private record Written(Map<String, long[]> byGroup) {}
 
   private static void count(Written written) {
@@ -125,27 +132,38 @@ public final class LegacyWrite
         .forEach(
             (group, figures) -> {
               Metrics.counter("backfill " + group, "rows_written").inc(figures[1]);
-              Metrics.counter("backfill " + group, "rows_unchanged").inc(figures[0] - figures[1]);
+              Metrics.counter("backfill " + group, "rows_behind_horizon").inc(figures[2]);
+              Metrics.counter("backfill " + group, "rows_unchanged")
+                  .inc(figures[0] - figures[1] - figures[2]);
             });
   }
 
   /**
    * Upserts the records' rows table by table; what it returns counts them, once committed. Rows
    * with the same key (a citation listed twice) would make one statement update a row twice, which
-   * PostgreSQL refuses: the last one wins, and the others count as unchanged.
+   * PostgreSQL refuses: the last one wins, and the others count as unchanged. Rows older than their
+   * table's retention horizon are left out, the horizon held against a retention meanwhile; the
+   * month partitions the other rows need are made first.
    */
   private static Runnable upsert(Connection connection, List<LegacyRecord> records)
       throws SQLException {
+    Map<String, Instant> horizons = RetentionHorizons.hold(connection);
     Map<String, long[]> byGroup = new HashMap<>();
     Map<String, String> groupOfSource = new HashMap<>();
     Map<String, Map<List<String>, SourcedRow>> rowsByTable = new LinkedHashMap<>();
     for (LegacyRecord record : records) {
       groupOfSource.put(record.source(), record.group());
-      byGroup.computeIfAbsent(record.group(), g -> new long[2])[0] += record.rows().size();
+      long[] figures = byGroup.computeIfAbsent(record.group(), g -> new long[3]);
+      figures[0] += record.rows().size();
       for (TargetRow row : record.rows()) {
-        rowsByTable
-            .computeIfAbsent(row.table(), t -> new LinkedHashMap<>())
-            .put(row.key(), new SourcedRow(row, record.source()));
+        TargetTable target = TargetTables.named(row.table());
+        if (RetentionHorizons.behind(target, row, horizons.get(target.name()))) {
+          figures[2]++;
+        } else {
+          rowsByTable
+              .computeIfAbsent(row.table(), t -> new LinkedHashMap<>())
+              .put(row.key(), new SourcedRow(row, record.source()));
+        }
       }
     }
     for (Map.Entry<String, Map<List<String>, SourcedRow>> table : rowsByTable.entrySet()) {
@@ -153,6 +171,7 @@ public final class LegacyWrite
       Collection<SourcedRow> unique = table.getValue().values();
       List<TargetRow> rows = unique.stream().map(SourcedRow::row).toList();
       List<String> sources = unique.stream().map(SourcedRow::source).toList();
+      addMonthPartitions(connection, target, rows);
       try (PreparedStatement upsert = connection.prepareStatement(LegacySql.upsert(target))) {
         LegacySql.bind(upsert, connection, target, rows, sources);
         try (ResultSet changed = upsert.executeQuery()) {
@@ -164,5 +183,23 @@ public final class LegacyWrite
     }
     Written written = new Written(byGroup);
     return () -> count(written);
+  }
+
+  /** The partitions of the rows' months, for a table partitioned by month. */
+  private static void addMonthPartitions(
+      Connection connection, TargetTable target, List<TargetRow> rows) throws SQLException {
+    if (target.timeColumn() == null) {
+      return;
+    }
+    Set<YearMonth> months = new TreeSet<>();
+    for (TargetRow row : rows) {
+      String time = row.values().get(target.timeIndex());
+      if (time != null) {
+        months.add(MonthlyPartitions.monthOf(Instant.parse(time)));
+      }
+    }
+    for (YearMonth month : months) {
+      MonthlyPartitions.add(connection, target.name(), month);
+    }
   }
 }

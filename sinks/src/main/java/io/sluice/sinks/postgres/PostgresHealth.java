@@ -33,7 +33,8 @@ public final class PostgresHealth {
   private static final String DEPENDENCY = "postgresql";
 
   // Each privilege on its own: has_table_privilege with a list is true when any one is held. By
-  // OID, so that a schema the role may not use does not fail the query.
+  // OID, so that a schema the role may not use does not fail the query. Partitions are written
+  // through their table, whose privileges are the ones checked.
   private static final String SCHEMA_RIGHTS =
       """
       SELECT s,
@@ -44,6 +45,7 @@ public final class PostgresHealth {
                   ELSE has_schema_privilege(s, 'CREATE') END,
              (SELECT count(*) FROM pg_class c
                  WHERE c.relnamespace = to_regnamespace(s) AND c.relkind IN ('r', 'p')
+                 AND NOT c.relispartition
                  AND NOT (has_table_privilege(c.oid, 'SELECT')
                           AND has_table_privilege(c.oid, 'INSERT')
                           AND has_table_privilege(c.oid, 'UPDATE')

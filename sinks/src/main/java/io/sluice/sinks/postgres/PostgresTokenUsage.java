@@ -6,6 +6,9 @@ import io.sluice.transforms.retry.RetryPolicy;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.YearMonth;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.slf4j.Logger;
@@ -15,9 +18,10 @@ import org.slf4j.LoggerFactory;
  * Token usage of a run's embedding requests, one row per answered request in {@code
  * observability.token_usage} (schema version 7: {@code run_id}, and no legacy id), written as each
  * answer arrives, so a job that runs for weeks (a watched folder) shows its spending as it goes.
- * Keyed by the run and the request id, so a retried write never doubles a row. A row that cannot be
- * written after the retries is counted and logged, never a document's failure: the vectors it paid
- * for are good.
+ * Keyed by the run and the request id, and the time of the answer (schema version 10 partitions by
+ * month of it; the month's partition is made first), so a retried write never doubles a row. A row
+ * that cannot be written after the retries is counted and logged, never a document's failure: the
+ * vectors it paid for are good.
  */
 public record PostgresTokenUsage(DatabaseConfig database, String runId, RetryPolicy retry)
     implements TokenUsage.Factory {
@@ -28,7 +32,7 @@ public record PostgresTokenUsage(DatabaseConfig database, String runId, RetryPol
       INSERT INTO observability.token_usage (usage_key, run_id, created_at, model, operation,
           input_tokens, total_tokens, request_id, meta, source)
       VALUES (?, ?, ?, ?, 'embeddings', ?, ?, ?, jsonb_build_object('texts', ?, 'attempts', ?), ?)
-      ON CONFLICT (usage_key) DO NOTHING""";
+      ON CONFLICT (usage_key, created_at) DO NOTHING""";
 
   public PostgresTokenUsage {
     if (database == null || runId == null || retry == null) {
@@ -41,12 +45,18 @@ public record PostgresTokenUsage(DatabaseConfig database, String runId, RetryPol
     Counter retries = Metrics.counter(PostgresTokenUsage.class, "usage_write_retries");
     Counter lost = Metrics.counter(PostgresTokenUsage.class, "usage_rows_not_written");
     RetryingConnection connection = new RetryingConnection(database, retry, retries);
+    // The months whose partition this recorder has seen made (or made itself).
+    Set<YearMonth> months = ConcurrentHashMap.newKeySet();
     return new TokenUsage.Recorder() {
       @Override
       public void record(TokenUsage usage) {
         try {
           connection.inTransaction(
               c -> {
+                YearMonth month = MonthlyPartitions.monthOf(usage.at());
+                if (!months.contains(month)) {
+                  MonthlyPartitions.add(c, MonthlyPartitions.TOKEN_USAGE, month);
+                }
                 try (PreparedStatement insert = c.prepareStatement(INSERT)) {
                   insert.setString(1, Keys.sha256Hex(runId + "|" + usage.requestId()));
                   insert.setString(2, runId);
@@ -58,7 +68,9 @@ public record PostgresTokenUsage(DatabaseConfig database, String runId, RetryPol
                   insert.setInt(8, usage.texts());
                   insert.setInt(9, usage.attempts());
                   insert.setString(10, SOURCE);
-                  return insert.executeUpdate();
+                  int written = insert.executeUpdate();
+                  months.add(month);
+                  return written;
                 }
               });
         } catch (SQLException e) {

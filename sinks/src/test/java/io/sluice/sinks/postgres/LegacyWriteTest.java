@@ -11,6 +11,7 @@ import io.sluice.transforms.legacy.TargetRow;
 import io.sluice.transforms.legacy.TargetTables;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -74,8 +75,11 @@ public class LegacyWriteTest {
         Arrays.asList(runId, kind, step, key, status, null, null, null, null, "{}", null));
   }
 
-  /** One write's failures (as recorded) and the group's written and unchanged counts. */
-  private record Outcome(List<String> failures, long written, long unchanged) {}
+  /**
+   * One write's failures (as recorded) and the group's written, unchanged and behind-the-horizon
+   * counts.
+   */
+  private record Outcome(List<String> failures, long written, long unchanged, long behind) {}
 
   /** Runs one write, its failures recorded the way the backfill records them. */
   private Outcome write(List<LegacyRecord> records, int batchSize) throws Exception {
@@ -105,7 +109,10 @@ public class LegacyWriteTest {
       }
     }
     return new Outcome(
-        failures, counter(result, "rows_written"), counter(result, "rows_unchanged"));
+        failures,
+        counter(result, "rows_written"),
+        counter(result, "rows_unchanged"),
+        counter(result, "rows_behind_horizon"));
   }
 
   private static long counter(PipelineResult result, String name) {
@@ -181,5 +188,34 @@ public class LegacyWriteTest {
     assertThat(
         count(database, "SELECT count(*) FROM workflow.run_records WHERE run_id = 'r2'"),
         equalTo(0L));
+  }
+
+  @Test
+  public void rowsOlderThanTheRetentionHorizonAreNotWrittenAgain() throws Exception {
+    Instant rowTime = Instant.parse("2024-03-01T10:00:00Z");
+    try (Connection connection = database.connect()) {
+      RetentionHorizons.advance(connection, TargetTables.TOKEN_USAGE.name(), rowTime, "test");
+    }
+    Outcome atTheHorizon = write(List.of(usage(1, "10")), 10);
+    try (Connection connection = database.connect()) {
+      RetentionHorizons.advance(
+          connection, TargetTables.TOKEN_USAGE.name(), rowTime.plusNanos(1000), "test");
+    }
+
+    Outcome behind = write(List.of(usage(1, "11"), usage(2, "10")), 10);
+
+    assertThat(atTheHorizon.written(), equalTo(1L));
+    assertThat(behind.written(), equalTo(0L));
+    assertThat(behind.unchanged(), equalTo(0L));
+    assertThat(behind.behind(), equalTo(2L));
+    assertThat(
+        count(database, "SELECT input_tokens FROM observability.token_usage WHERE legacy_id = 1"),
+        equalTo(10L));
+    assertThat(count(database, "SELECT count(*) FROM observability.token_usage"), equalTo(1L));
+    // The row went straight into its month's partition, made by the write.
+    assertThat(
+        TestDatabases.text(
+            database, "SELECT tableoid::regclass::text FROM observability.token_usage"),
+        equalTo("observability.token_usage_2024_03"));
   }
 }

@@ -50,7 +50,8 @@ public final class TargetTables {
               of("total_tokens", ColumnType.BIGINT),
               text("session_id"),
               text("request_id"),
-              of("meta", ColumnType.JSONB)));
+              of("meta", ColumnType.JSONB)),
+          "created_at");
 
   public static final TargetTable OPENALEX_CACHE = workCache("enrichment.openalex_cache");
 

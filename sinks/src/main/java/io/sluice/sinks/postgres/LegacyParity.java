@@ -128,6 +128,12 @@ public final class LegacyParity implements AutoCloseable {
      */
     public Comparison compare() throws SQLException {
       flush();
+      try (Statement analyze = connection.createStatement()) {
+        // Autovacuum never analyzes a temporary table: without its statistics the planner guesses
+        // it small and, against a partitioned target, sorts both sides for a merge join (82 s
+        // instead of 6 s for a million rows).
+        analyze.execute("ANALYZE " + COPY);
+      }
       // The time a table is partitioned by is part of a row's identity there, and may be NULL.
       String keysMatch =
           table.identity().stream()

@@ -21,7 +21,14 @@ public final class TestDatabases {
 
   private TestDatabases() {}
 
-  public static synchronized DatabaseConfig fresh() throws SQLException {
+  public static DatabaseConfig fresh() throws SQLException {
+    DatabaseConfig database = empty();
+    SchemaMigrations.migrate(database);
+    return database;
+  }
+
+  /** A new database on the server, without sluice's schema. */
+  public static synchronized DatabaseConfig empty() throws SQLException {
     if (server == null) {
       try {
         server = EmbeddedPostgresServer.startTemporary();
@@ -39,10 +46,7 @@ public final class TestDatabases {
                     }
                   }));
     }
-    DatabaseConfig database =
-        new DatabaseConfig(server.jdbcUrl("sluice_test_" + DATABASES.incrementAndGet()));
-    SchemaMigrations.migrate(database);
-    return database;
+    return new DatabaseConfig(server.jdbcUrl("sluice_test_" + DATABASES.incrementAndGet()));
   }
 
   public static long count(DatabaseConfig database, String sql) throws SQLException {

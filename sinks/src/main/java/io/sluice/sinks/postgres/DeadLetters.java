@@ -33,9 +33,10 @@ final class DeadLetters {
       INSERT INTO observability.request_failures
           (run_id, source_uri, stage, doc_id, error_class, retryable, message, run_started_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(
-          (SELECT started_at FROM workflow.run_records
-           WHERE run_id = ? AND record_kind = 'run' AND step = '' AND record_key = 'main'
-               AND source IS NULL),
+          ("""
+          + RunLedger.RUN_STARTED_AT
+          + """
+          ),
           (SELECT min(run_started_at) FROM observability.request_failures WHERE run_id = ?),
           now()))
       ON CONFLICT (run_id, source_uri, stage, run_started_at) DO UPDATE SET

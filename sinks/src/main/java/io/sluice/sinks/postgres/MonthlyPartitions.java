@@ -9,7 +9,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,9 +54,9 @@ public final class MonthlyPartitions {
             connection.prepareStatement(
                 """
                 SELECT observability.add_month_partition(?::regclass, started_at)
-                FROM workflow.run_records
-                WHERE run_id = ? AND record_kind = 'run' AND step = '' AND record_key = 'main'
-                    AND source IS NULL AND started_at IS NOT NULL""")) {
+                FROM ("""
+                    + RunLedger.RUN_STARTED_AT
+                    + ") run WHERE started_at IS NOT NULL")) {
       add.setString(1, REQUEST_FAILURES);
       add.setString(2, runId);
       add.execute();
@@ -68,29 +67,26 @@ public final class MonthlyPartitions {
    * Makes a partition for every month the DEFAULT partition holds rows of (written before their
    * month had one), moving them there.
    */
-  public static List<String> settleDefault(Connection connection, String table)
-      throws SQLException {
+  public static void settleDefault(Connection connection, String table) throws SQLException {
+    String key = keyColumn(connection, table);
     List<YearMonth> months = new ArrayList<>();
     try (Statement query = connection.createStatement();
         ResultSet result =
             query.executeQuery(
                 "SELECT DISTINCT to_char("
-                    + keyColumn(connection, table)
+                    + key
                     + " AT TIME ZONE 'UTC', 'YYYY-MM') FROM "
                     + table
                     + "_default WHERE "
-                    + keyColumn(connection, table)
+                    + key
                     + " IS NOT NULL")) {
       while (result.next()) {
         months.add(YearMonth.parse(result.getString(1)));
       }
     }
-    List<String> names = new ArrayList<>();
     for (YearMonth month : months) {
       add(connection, table, month);
-      names.add(nameOf(table, month));
     }
-    return names;
   }
 
   /**
@@ -141,9 +137,5 @@ public final class MonthlyPartitions {
         return result.getString(1);
       }
     }
-  }
-
-  private static String nameOf(String table, YearMonth month) {
-    return table + "_" + month.format(DateTimeFormatter.ofPattern("yyyy_MM"));
   }
 }

@@ -37,6 +37,16 @@ public final class RunLedger {
    */
   public record LedgerState(long inProgress, long stale, long quarantined) {}
 
+  /**
+   * The start a sluice run's record holds (kept when the run is resumed under its id); one
+   * parameter, the run id. Backfilled legacy runs have a source and are not sluice's.
+   */
+  static final String RUN_STARTED_AT =
+      """
+      SELECT started_at FROM workflow.run_records
+      WHERE run_id = ? AND record_kind = 'run' AND step = '' AND record_key = 'main'
+          AND source IS NULL""";
+
   private final DatabaseConfig database;
 
   public RunLedger(DatabaseConfig database) {

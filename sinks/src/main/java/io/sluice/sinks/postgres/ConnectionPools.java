@@ -99,6 +99,10 @@ final class ConnectionPools {
     config.setMinimumIdle(0);
     config.setIdleTimeout(60_000);
     config.setAutoCommit(false);
+    // Stated, not learnt: left unset, HikariCP asks the pool's first connection for the server's
+    // default, and if that connection is cut during the question it keeps -1 and fails the setup of
+    // every connection after it, for the life of the pool (HikariCP issues 887 and 2269).
+    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     // Waiting for a free connection: a statement's worth of time, then a transient error.
     config.setConnectionTimeout(
         Math.max(limits.connectTimeout().toMillis(), limits.statementTimeout().toMillis()));

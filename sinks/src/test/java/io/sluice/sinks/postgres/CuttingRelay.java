@@ -1,0 +1,117 @@
+package io.sluice.sinks.postgres;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A TCP relay on loopback in front of a PostgreSQL server that cuts the first connection through it
+ * the moment its client sends a given statement, as a failover or a dropped link would: the client
+ * sees its socket close mid-question. Connections after the first are relayed untouched. The
+ * statement is looked for as text in what the client writes, so the client must not use TLS (the
+ * embedded test server offers none).
+ */
+final class CuttingRelay implements AutoCloseable {
+  private final ServerSocket listener;
+  private final String serverHost;
+  private final int serverPort;
+  private final byte[] cutAt;
+  private final AtomicBoolean cutDone = new AtomicBoolean();
+
+  private CuttingRelay(String serverHost, int serverPort, String statement) throws IOException {
+    this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.serverHost = serverHost;
+    this.serverPort = serverPort;
+    this.cutAt = statement.getBytes(StandardCharsets.UTF_8);
+    Thread acceptor = new Thread(this::accept, "cutting-relay-accept");
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  /**
+   * A relay in front of the database's server that cuts its first connection at {@code statement}.
+   */
+  static CuttingRelay cuttingFirstConnectionAt(DatabaseConfig database, String statement)
+      throws IOException {
+    URI server = URI.create(database.jdbcUrl().substring("jdbc:".length()));
+    return new CuttingRelay(server.getHost(), server.getPort(), statement);
+  }
+
+  /** The same database, reached through this relay. */
+  DatabaseConfig inFrontOf(DatabaseConfig database) {
+    URI server = URI.create(database.jdbcUrl().substring("jdbc:".length()));
+    String authority = server.getHost() + ":" + server.getPort();
+    return new DatabaseConfig(
+        database.jdbcUrl().replace(authority, "127.0.0.1:" + listener.getLocalPort()),
+        database.limits());
+  }
+
+  /** Whether a connection has been cut. */
+  boolean cut() {
+    return cutDone.get();
+  }
+
+  private void accept() {
+    boolean first = true;
+    while (!listener.isClosed()) {
+      try {
+        Socket client = listener.accept();
+        Socket server = new Socket(serverHost, serverPort);
+        pump(server.getInputStream(), client.getOutputStream(), client, server, false);
+        pump(client.getInputStream(), server.getOutputStream(), client, server, first);
+        first = false;
+      } catch (IOException closed) {
+        return;
+      }
+    }
+  }
+
+  private void pump(
+      InputStream from, OutputStream to, Socket client, Socket server, boolean cutting) {
+    Thread pump =
+        new Thread(
+            () -> {
+              byte[] buffer = new byte[16 * 1024];
+              try (client;
+                  server) {
+                for (int read; (read = from.read(buffer)) > 0; ) {
+                  if (cutting && contains(buffer, read, cutAt)) {
+                    cutDone.set(true);
+                    return;
+                  }
+                  to.write(buffer, 0, read);
+                  to.flush();
+                }
+              } catch (IOException gone) {
+                // One side closed: closing both ends the relayed connection, as intended.
+              }
+            },
+            "cutting-relay-pump");
+    pump.setDaemon(true);
+    pump.start();
+  }
+
+  private static boolean contains(byte[] buffer, int length, byte[] wanted) {
+    outer:
+    for (int start = 0; start + wanted.length <= length; start++) {
+      for (int i = 0; i < wanted.length; i++) {
+        if (buffer[start + i] != wanted[i]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  public void close() throws IOException {
+    listener.close();
+  }
+}

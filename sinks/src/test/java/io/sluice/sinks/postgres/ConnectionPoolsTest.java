@@ -18,9 +18,7 @@ public class ConnectionPoolsTest {
     try (CuttingRelay relay =
         CuttingRelay.cuttingFirstConnectionAt(database, "SHOW TRANSACTION ISOLATION LEVEL")) {
       DatabaseConfig throughRelay =
-          relay
-              .inFrontOf(database)
-              .withLimits(new ConnectionLimits(2, tenSeconds, tenSeconds, tenSeconds));
+          relay.database().withLimits(new ConnectionLimits(2, tenSeconds, tenSeconds, tenSeconds));
       // The pool asks its first connection about isolation while setting it up; the relay cuts
       // that connection then. A pool that learnt nothing from the lost answer must still work.
       try (ConnectionPools.Lease pool = ConnectionPools.lease(throughRelay);

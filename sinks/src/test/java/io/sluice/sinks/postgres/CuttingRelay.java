@@ -19,15 +19,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class CuttingRelay implements AutoCloseable {
   private final ServerSocket listener;
-  private final String serverHost;
-  private final int serverPort;
+  private final DatabaseConfig database;
+  private final URI server;
   private final byte[] cutAt;
   private final AtomicBoolean cutDone = new AtomicBoolean();
 
-  private CuttingRelay(String serverHost, int serverPort, String statement) throws IOException {
+  private CuttingRelay(DatabaseConfig database, String statement) throws IOException {
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    this.serverHost = serverHost;
-    this.serverPort = serverPort;
+    this.database = database;
+    this.server = URI.create(database.jdbcUrl().substring("jdbc:".length()));
     this.cutAt = statement.getBytes(StandardCharsets.UTF_8);
     Thread acceptor = new Thread(this::accept, "cutting-relay-accept");
     acceptor.setDaemon(true);
@@ -39,13 +39,11 @@ final class CuttingRelay implements AutoCloseable {
    */
   static CuttingRelay cuttingFirstConnectionAt(DatabaseConfig database, String statement)
       throws IOException {
-    URI server = URI.create(database.jdbcUrl().substring("jdbc:".length()));
-    return new CuttingRelay(server.getHost(), server.getPort(), statement);
+    return new CuttingRelay(database, statement);
   }
 
-  /** The same database, reached through this relay. */
-  DatabaseConfig inFrontOf(DatabaseConfig database) {
-    URI server = URI.create(database.jdbcUrl().substring("jdbc:".length()));
+  /** The database, reached through this relay. */
+  DatabaseConfig database() {
     String authority = server.getHost() + ":" + server.getPort();
     return new DatabaseConfig(
         database.jdbcUrl().replace(authority, "127.0.0.1:" + listener.getLocalPort()),
@@ -62,9 +60,9 @@ final class CuttingRelay implements AutoCloseable {
     while (!listener.isClosed()) {
       try {
         Socket client = listener.accept();
-        Socket server = new Socket(serverHost, serverPort);
-        pump(server.getInputStream(), client.getOutputStream(), client, server, false);
-        pump(client.getInputStream(), server.getOutputStream(), client, server, first);
+        Socket upstream = new Socket(server.getHost(), server.getPort());
+        pump(upstream.getInputStream(), client.getOutputStream(), client, upstream, false);
+        pump(client.getInputStream(), upstream.getOutputStream(), client, upstream, first);
         first = false;
       } catch (IOException closed) {
         return;
@@ -73,13 +71,13 @@ final class CuttingRelay implements AutoCloseable {
   }
 
   private void pump(
-      InputStream from, OutputStream to, Socket client, Socket server, boolean cutting) {
+      InputStream from, OutputStream to, Socket client, Socket upstream, boolean cutting) {
     Thread pump =
         new Thread(
             () -> {
               byte[] buffer = new byte[16 * 1024];
               try (client;
-                  server) {
+                  upstream) {
                 for (int read; (read = from.read(buffer)) > 0; ) {
                   if (cutting && contains(buffer, read, cutAt)) {
                     cutDone.set(true);

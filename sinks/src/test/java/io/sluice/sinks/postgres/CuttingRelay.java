@@ -21,14 +21,14 @@ final class CuttingRelay implements AutoCloseable {
   private final ServerSocket listener;
   private final DatabaseConfig database;
   private final URI server;
-  private final byte[] cutAt;
+  private final String cutAt;
   private final AtomicBoolean cutDone = new AtomicBoolean();
 
   private CuttingRelay(DatabaseConfig database, String statement) throws IOException {
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.database = database;
     this.server = URI.create(database.jdbcUrl().substring("jdbc:".length()));
-    this.cutAt = statement.getBytes(StandardCharsets.UTF_8);
+    this.cutAt = statement;
     Thread acceptor = new Thread(this::accept, "cutting-relay-accept");
     acceptor.setDaemon(true);
     acceptor.start();
@@ -79,7 +79,9 @@ final class CuttingRelay implements AutoCloseable {
               try (client;
                   upstream) {
                 for (int read; (read = from.read(buffer)) > 0; ) {
-                  if (cutting && contains(buffer, read, cutAt)) {
+                  // ISO-8859-1 maps each byte to one char, so the search sees the bytes as sent.
+                  if (cutting
+                      && new String(buffer, 0, read, StandardCharsets.ISO_8859_1).contains(cutAt)) {
                     cutDone.set(true);
                     return;
                   }
@@ -93,19 +95,6 @@ final class CuttingRelay implements AutoCloseable {
             "cutting-relay-pump");
     pump.setDaemon(true);
     pump.start();
-  }
-
-  private static boolean contains(byte[] buffer, int length, byte[] wanted) {
-    outer:
-    for (int start = 0; start + wanted.length <= length; start++) {
-      for (int i = 0; i < wanted.length; i++) {
-        if (buffer[start + i] != wanted[i]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
   }
 
   @Override
